@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: the whole suite on a normal build, then the unit tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer. This is what .ci/run calls.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+export CTEST_OUTPUT_ON_FAILURE=1
+jobs=${CARDMINT_JOBS:-$(nproc)}
+
+build=$("$here/scripts/build.sh" "$here/build")
+echo "== all tests ($build)"
+(cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 900)
+
+asan=$("$here/scripts/build.sh" "$here/build-asan" -DCARDMINT_SANITIZE=ON)
+echo "== unit tests under ASan+UBSan ($asan)"
+# LeakSanitizer stays on; llama.cpp's static globals are freed at exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+(cd "$asan" && ctest --output-on-failure -j"$jobs" -L unit --timeout 900)

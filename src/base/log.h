@@ -1,0 +1,18 @@
+#pragma once
+// One named spdlog logger per folder ("vlm", "service", ...), created on first use.
+// Thread-safe.
+
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+namespace cardmint {
+
+// Sets the global level ("debug", "info", "warn", ...).
+void configure_logging(const std::string& level);
+
+// The folder's logger. Every line inside a request should carry `req=<id>`.
+std::shared_ptr<spdlog::logger> logger(const std::string& name);
+
+}  // namespace cardmint

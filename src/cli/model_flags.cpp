@@ -1,0 +1,28 @@
+#include "cli/model_flags.h"
+
+namespace cardmint::cli {
+
+void add_model_flags(CLI::App& command, ModelFlags& flags) {
+  command.add_option("--model", flags.model_path, "text model GGUF")->envname("MODEL_PATH");
+  command.add_option("--mmproj", flags.mmproj_path, "vision projector GGUF")->envname("MMPROJ_PATH");
+  command.add_option("--label", flags.label, "source label, e.g. vlm-256m")->envname("MODEL_LABEL");
+  command.add_option("--threads", flags.threads, "model threads")
+      ->envname("NUM_THREADS")
+      ->check(CLI::Range(1, 256));
+  command.add_option("--tiling", flags.tiling, "single: overview + one 512 tile; smolvlm: default")
+      ->envname("TILING")
+      ->check(CLI::IsMember({"single", "smolvlm"}));
+}
+
+vlm::VlmOptions to_vlm_options(const ModelFlags& flags) {
+  vlm::VlmOptions options;
+  options.model_path = flags.model_path;
+  options.mmproj_path = flags.mmproj_path;
+  options.label = flags.label;
+  options.threads = flags.threads;
+  options.tiling =
+      flags.tiling == "smolvlm" ? vlm::TilingPlan::kSmolVlmDefault : vlm::TilingPlan::kSingleTile;
+  return options;
+}
+
+}  // namespace cardmint::cli

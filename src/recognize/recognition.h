@@ -1,0 +1,48 @@
+#pragma once
+// The answer to one recognition request, in native types; service/ turns it into JSON.
+
+#include <optional>
+#include <string>
+
+namespace cardmint::recognize {
+
+// A printing from the catalog. Never filled from model output alone: the model's words are only
+// evidence, and a card is reported only once the catalog confirms it.
+struct CardMatch {
+  std::string id;  // catalog id, e.g. "base1-58"
+  std::string name;
+  std::string set_id;
+  std::string set_name;
+  std::string number;  // as printed, e.g. "58"
+  int printed_total = 0;
+  std::string finish;     // normal | holo | reverse holo | first edition
+  std::string condition;  // near mint, ...
+};
+
+struct RecognitionTimings {
+  double decode_ms = 0;
+  double preprocess_ms = 0;
+  double encode_ms = 0;
+  double prefill_ms = 0;
+  double generate_ms = 0;
+  double queue_ms = 0;  // waiting for the model thread
+  double total_ms = 0;
+};
+
+struct TokenCounts {
+  int image = 0;       // vision tokens (64 per 512² tile)
+  int prompt = 0;      // evaluated for this request, after the cached prefix
+  int generated = 0;
+};
+
+struct Recognition {
+  std::optional<CardMatch> card;  // nullopt: an honest "unknown"
+  std::string unknown_reason;     // why card is empty, for the operator
+  double confidence = 0;          // 0..1
+  std::string source;             // "vlm-256m", "vlm-500m", ...
+  std::string raw_model_output;   // the model's text, untrusted; service/ embeds it if it parses
+  RecognitionTimings timings;
+  TokenCounts tokens;
+};
+
+}  // namespace cardmint::recognize

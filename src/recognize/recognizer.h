@@ -1,0 +1,48 @@
+#pragma once
+// The recognition pipeline behind /recognize and `cardmint scan`: decode → preprocess → model →
+// answer. Thread-safe: any number of HTTP threads call recognize(); decoding runs on the caller's
+// thread, and model work goes through the VlmWorker's bounded queue to the one thread that owns
+// the model.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "base/status.h"
+#include "image/decode_limits.h"
+#include "recognize/recognition.h"
+#include "vlm/vlm_options.h"
+
+namespace cardmint::recognize {
+
+struct RecognizerOptions {
+  vlm::VlmOptions vlm;
+  image::DecodeLimits decode_limits;
+  int queue_capacity = 32;       // requests waiting for the model; beyond it recognize() is busy
+  int max_new_tokens = 160;      // longest model answer
+  bool constrain_output = true;  // JSON grammar from data/card_schema.json
+};
+
+class Recognizer {
+ public:
+  // Loads the models (seconds). Errors: unavailable when a model file is missing or broken.
+  [[nodiscard]] static Result<std::unique_ptr<Recognizer>> open(const RecognizerOptions& options);
+  ~Recognizer();  // finishes queued work, then stops the model thread
+  Recognizer(const Recognizer&) = delete;
+  Recognizer& operator=(const Recognizer&) = delete;
+
+  // Errors: decode errors from image::decode_image (413/415/422 class), busy when the model queue is
+  // full, unavailable after drain() began, internal for a model failure. Garbage from the model is
+  // not an error: it is an unknown card.
+  [[nodiscard]] Result<Recognition> recognize(std::span<const std::uint8_t> image_bytes);
+
+  // Stops accepting new work; recognize() calls already queued still complete.
+  void drain();
+
+ private:
+  struct Impl;
+  explicit Recognizer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cardmint::recognize

@@ -1,0 +1,200 @@
+#include "service/http_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "base/log.h"
+#include "service/error_response.h"
+#include "service/model_loader.h"
+#include "service/recognize_route.h"
+#include "service/request_id.h"
+
+namespace cardmint::service {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Extra threads httplib may start beyond options.threads during a burst; they exit when idle.
+// Every /recognize holds a thread while it waits for the model, so without them a full model
+// queue would leave /health waiting behind it.
+constexpr std::size_t kBurstThreads = 64;
+
+// What the log line needs about one request, kept in httplib's per-response user data: httplib
+// runs the pre-routing handler, the route, the error handler and the logger for one request on
+// the same HTTP thread and the same Response.
+struct RequestContext {
+  std::string id;
+  Clock::time_point start = Clock::now();
+  std::string source;  // which model answered, for /recognize
+};
+constexpr const char* kContextKey = "cardmint.request";
+
+// The request's context; created here for requests httplib rejected before routing (a malformed
+// request line), which never reached the pre-routing handler.
+RequestContext& context_of(const httplib::Request& req, httplib::Response& res) {
+  if (RequestContext* ctx = res.user_data.get<RequestContext>(kContextKey)) return *ctx;
+  res.user_data.set(
+      kContextKey,
+      RequestContext{request_id_for(req.get_header_value("X-Request-Id")), Clock::now(), ""});
+  RequestContext& ctx = *res.user_data.get<RequestContext>(kContextKey);
+  res.set_header("X-Request-Id", ctx.id);
+  return ctx;
+}
+
+void write_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+// Runs a route so that nothing escapes it: an exception becomes a 500 with a JSON body. httplib's
+// exception handler would catch it too, but here the request id and the reason stay together.
+template <typename Route>
+httplib::Server::Handler guarded(Route route) {
+  return [route = std::move(route)](const httplib::Request& req, httplib::Response& res) {
+    RequestContext& ctx = context_of(req, res);
+    try {
+      route(req, res, ctx);
+    } catch (const std::exception& e) {
+      res.body.clear();
+      write_error(res, Status::internal(fmt::format("unexpected error: {}", e.what())), ctx.id);
+    } catch (...) {
+      res.body.clear();
+      write_error(res, Status::internal("unexpected error"), ctx.id);
+    }
+  };
+}
+
+void log_request(const httplib::Request& req, const httplib::Response& res) {
+  const RequestContext* ctx = res.user_data.get<RequestContext>(kContextKey);
+  const double ms =
+      ctx ? std::chrono::duration<double, std::milli>(Clock::now() - ctx->start).count() : 0.0;
+  const std::string_view id = ctx ? std::string_view(ctx->id) : std::string_view("-");
+  const std::string source = ctx && !ctx->source.empty() ? ctx->source : "-";
+  // Probes arrive every few seconds; at info they would drown the requests that matter.
+  const bool probe = req.path == "/health" || req.path == "/ready";
+  logger("service")->log(probe ? spdlog::level::debug : spdlog::level::info,
+                         "req={} {} {} status={} source={} ms={:.1f}", id, req.method, req.path,
+                         res.status, source, ms);
+}
+
+void register_routes(httplib::Server& server, const ModelLoader& models) {
+  server.Get("/health",
+             guarded([](const httplib::Request&, httplib::Response& res, RequestContext&) {
+               write_json(res, 200, {{"status", "ok"}});
+             }));
+
+  server.Get("/ready",
+             guarded([&models](const httplib::Request&, httplib::Response& res, RequestContext&) {
+               const ModelPhase phase = models.phase();
+               write_json(res, phase == ModelPhase::kReady ? 200 : 503,
+                          {{"status", model_phase_name(phase)}});
+             }));
+
+  server.Post("/recognize", guarded([&models](const httplib::Request& req, httplib::Response& res,
+                                              RequestContext& ctx) {
+                ctx.source = handle_recognize(req, res, models, ctx.id);
+              }));
+}
+
+void install_error_handling(httplib::Server& server, std::size_t max_upload_bytes) {
+  // Every response gets its request id before any route runs.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    context_of(req, res);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // httplib calls this for every status >= 400 it is about to send. Our routes have already
+  // written a JSON body; the errors httplib made itself (413 over the body limit, 404 for an
+  // unknown route, 400 for a malformed request) arrive with an empty one and get ours.
+  server.set_error_handler([max_upload_bytes](const httplib::Request& req, httplib::Response& res) {
+    try {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      RequestContext& ctx = context_of(req, res);
+      std::string message;
+      if (res.status == 413) {
+        message = fmt::format("the request body is larger than {} bytes", max_upload_bytes);
+      } else if (res.status == 404) {
+        message = fmt::format("no route for {} {}", req.method, req.path);
+      } else {
+        message = httplib::status_message(res.status);
+      }
+      // The status stays what httplib chose (405, 414, 431, ...); the code names its class.
+      const int status = res.status;
+      res.set_content(error_body(status_code_for_http(status), message, ctx.id),
+                      "application/json");
+      res.status = status;
+    } catch (...) {
+      // This handler runs outside httplib's exception guard; a failure keeps httplib's reply.
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // A safety net: guarded() already catches what routes throw.
+  server.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr&) {
+        res.body.clear();
+        write_error(res, Status::internal("unexpected error"), context_of(req, res).id);
+      });
+
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    try {
+      log_request(req, res);
+    } catch (...) {
+      // Logging must never cost the client its answer.
+    }
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
+                                                      const ModelLoader& models) {
+  auto server = std::make_unique<httplib::Server>();
+  server->set_payload_max_length(options.max_upload_bytes);
+  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second cardmintd bind the same
+  // port silently and split the traffic.
+  server->set_socket_options(
+      [](socket_t sock) { httplib::set_socket_opt(sock, SOL_SOCKET, SO_REUSEADDR, 1); });
+  const std::size_t threads = static_cast<std::size_t>(std::max(1, options.threads));
+  server->new_task_queue = [threads] {
+    // httplib takes ownership of the queue it is handed.
+    return new httplib::ThreadPool(threads, threads + kBurstThreads);
+  };
+  install_error_handling(*server, options.max_upload_bytes);
+  register_routes(*server, models);
+
+  int port = options.port;
+  if (port == 0) {
+    port = server->bind_to_any_port(options.host);
+  } else if (!server->bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    return Status::unavailable(fmt::format("cannot listen on {}:{}", options.host, options.port));
+  }
+  auto http = std::unique_ptr<HttpServer>(new HttpServer(std::move(server), port));
+  http->accept_thread_ = std::jthread([s = http->server_.get()] { s->listen_after_bind(); });
+  http->server_->wait_until_ready();
+  if (!http->server_->is_running()) {
+    return Status::unavailable(fmt::format("cannot listen on {}:{}", options.host, port));
+  }
+  return http;
+}
+
+HttpServer::HttpServer(std::unique_ptr<httplib::Server> server, int port)
+    : server_(std::move(server)), port_(port) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::stop() {
+  server_->stop();
+  // listen_after_bind() returns once its thread pool has finished every accepted connection.
+  if (accept_thread_.joinable()) accept_thread_.join();
+}
+
+}  // namespace cardmint::service

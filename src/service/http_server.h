@@ -1,0 +1,54 @@
+#pragma once
+// Owns the httplib::Server: registers the routes (/health, /ready, /recognize), gives every
+// response an X-Request-Id and every failure a JSON body (httplib's own 404/413/400 included), logs
+// one line per request, and runs the accept loop on its own thread. HTTP threads only parse and
+// format. Owned by one thread, the one that calls start() and stop(); the routes run on httplib's
+// threads.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "base/status.h"
+
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace cardmint::service {
+
+class ModelLoader;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                              // 0: any free port; see HttpServer::port()
+  std::size_t max_upload_bytes = 20u << 20;  // larger bodies get 413 before they are buffered
+  int threads = 16;                          // HTTP worker threads kept alive
+};
+
+class HttpServer {
+ public:
+  // Binds and starts serving. `models` must outlive the server. Errors: unavailable when the
+  // address cannot be bound.
+  [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options,
+                                                                 const ModelLoader& models);
+  ~HttpServer();  // stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  int port() const { return port_; }  // the bound port, also when options.port was 0
+
+  // Closes the listening socket, then waits until every request already accepted has been
+  // answered and the worker threads have exited. Idempotent.
+  void stop();
+
+ private:
+  HttpServer(std::unique_ptr<httplib::Server> server, int port);
+
+  const std::unique_ptr<httplib::Server> server_;
+  const int port_;
+  std::jthread accept_thread_;  // runs listen_after_bind(); joined by stop()
+};
+
+}  // namespace cardmint::service

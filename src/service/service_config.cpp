@@ -1,0 +1,232 @@
+#include "service/service_config.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+namespace cardmint::service {
+namespace {
+
+// One setting: its flag, its environment variable and its help line. Every flag takes a value, so
+// a flag and its variable accept the same text and fail with the same message.
+struct Setting {
+  std::string_view flag;
+  std::string_view env;
+  std::string_view help;
+};
+
+constexpr Setting kModel{"--model", "MODEL_PATH", "text model GGUF (required)"};
+constexpr Setting kMmproj{"--mmproj", "MMPROJ_PATH", "vision projector GGUF (required)"};
+constexpr Setting kLabel{"--model-label", "MODEL_LABEL", "reported as \"source\""};
+constexpr Setting kThreads{"--threads", "NUM_THREADS", "model threads"};
+constexpr Setting kTiling{"--tiling", "TILING", "single | smolvlm"};
+constexpr Setting kMaxNewTokens{"--max-new-tokens", "MAX_NEW_TOKENS", "longest model answer"};
+constexpr Setting kCacheSize{"--cache-size", "CACHE_SIZE", "remembered cards, 0 = off"};
+constexpr Setting kBatchSize{"--batch-size", "BATCH_SIZE", "images per model run"};
+constexpr Setting kProgressive{"--progressive-mode", "PROGRESSIVE_MODE", "true | false"};
+constexpr Setting kHost{"--host", "HOST", "listen address"};
+constexpr Setting kPort{"--port", "PORT", "listen port, 0 = any free port"};
+constexpr Setting kMaxUpload{"--max-upload-bytes", "MAX_UPLOAD_BYTES", "largest request body"};
+constexpr Setting kQueue{"--queue-capacity", "QUEUE_CAPACITY", "requests waiting for the model"};
+constexpr Setting kHttpThreads{"--http-threads", "HTTP_THREADS", "HTTP worker threads"};
+constexpr Setting kLogLevel{"--log-level", "LOG_LEVEL", "trace | debug | info | warn | error"};
+
+constexpr std::array kSettings = {kModel,        kMmproj,    kLabel,     kThreads,     kTiling,
+                                  kMaxNewTokens, kCacheSize, kBatchSize, kProgressive, kHost,
+                                  kPort,         kMaxUpload, kQueue,     kHttpThreads, kLogLevel};
+
+// The environment-only test hook has no flag.
+constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
+
+std::string setting_name(const Setting& s) {
+  return s.flag.empty() ? std::string(s.env) : fmt::format("{}/{}", s.flag, s.env);
+}
+
+// Registers every setting on `app` as a string option stored in `values` (keyed by flag).
+void add_settings(CLI::App& app, std::map<std::string_view, std::string>& values) {
+  for (const Setting& s : kSettings) {
+    app.add_option(std::string(s.flag), values[s.flag], fmt::format("{} [{}]", s.help, s.env));
+  }
+}
+
+// Resolves each setting from its flag, else its variable, else leaves the default in place. The
+// first error wins; later settings are still read so one call reports the earliest mistake.
+class Resolver {
+ public:
+  Resolver(const CLI::App& app, const std::map<std::string_view, std::string>& flags,
+           const EnvLookup& env)
+      : app_(app), flags_(flags), env_(env) {}
+
+  void text(const Setting& s, std::string& field) {
+    if (std::optional<std::string> v = raw(s)) field = std::move(*v);
+  }
+
+  template <typename Int>
+  void integer(const Setting& s, long long min, long long max, Int& field) {
+    std::optional<std::string> v = raw(s);
+    if (!v) return;
+    long long parsed = 0;
+    const char* end = v->data() + v->size();
+    auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
+    if (v->empty() || ec != std::errc() || ptr != end) {
+      fail(fmt::format("{}: '{}' is not an integer", setting_name(s), *v));
+    } else if (parsed < min || parsed > max) {
+      fail(fmt::format("{}: {} is outside [{}, {}]", setting_name(s), parsed, min, max));
+    } else {
+      field = static_cast<Int>(parsed);
+    }
+  }
+
+  void boolean(const Setting& s, bool& field) {
+    std::optional<std::string> v = raw(s);
+    if (!v) return;
+    std::string lower = *v;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
+      field = true;
+    } else if (lower == "0" || lower == "false" || lower == "no" || lower == "off") {
+      field = false;
+    } else {
+      fail(fmt::format("{}: '{}' is not true or false", setting_name(s), *v));
+    }
+  }
+
+  // `field` becomes the value whose name matches; anything else is an error listing the names.
+  template <typename T, std::size_t N>
+  void one_of(const Setting& s, const std::array<std::pair<std::string_view, T>, N>& names,
+              T& field) {
+    std::optional<std::string> v = raw(s);
+    if (!v) return;
+    std::string allowed;
+    for (const auto& [name, value] : names) {
+      if (*v == name) {
+        field = value;
+        return;
+      }
+      allowed += allowed.empty() ? std::string(name) : fmt::format(", {}", name);
+    }
+    fail(fmt::format("{}: '{}' is not one of {}", setting_name(s), *v, allowed));
+  }
+
+  void fail(std::string message) {
+    if (status_.ok()) status_ = Status::invalid_input(std::move(message));
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  // The flag's text when it was given, else the variable's when it is set and not empty.
+  std::optional<std::string> raw(const Setting& s) const {
+    if (!s.flag.empty()) {
+      const CLI::Option* option = app_.get_option_no_throw(std::string(s.flag));
+      if (option != nullptr && option->count() > 0) return flags_.at(s.flag);
+    }
+    std::optional<std::string> v = env_(s.env);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  }
+
+  const CLI::App& app_;
+  const std::map<std::string_view, std::string>& flags_;
+  const EnvLookup& env_;
+  Status status_;
+};
+
+constexpr std::array<std::pair<std::string_view, vlm::TilingPlan>, 2> kTilingNames = {{
+    {"single", vlm::TilingPlan::kSingleTile},
+    {"smolvlm", vlm::TilingPlan::kSmolVlmDefault},
+}};
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLogLevels = {{
+    {"trace", "trace"},
+    {"debug", "debug"},
+    {"info", "info"},
+    {"warn", "warn"},
+    {"error", "error"},
+    {"critical", "critical"},
+    {"off", "off"},
+}};
+
+constexpr const char* kDescription =
+    "cardmintd: recognizes Pokemon cards in photos over HTTP (POST /recognize, GET /health, "
+    "GET /ready). Each flag falls back to the environment variable in brackets.";
+
+}  // namespace
+
+std::optional<std::string> process_env(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
+                                           const EnvLookup& env) {
+  CLI::App app{kDescription, "cardmintd"};
+  std::map<std::string_view, std::string> flags;
+  add_settings(app, flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    ServiceConfig help;
+    help.help_requested = true;
+    return help;
+  } catch (const CLI::ParseError& e) {
+    return Status::invalid_input(e.what());
+  }
+
+  ServiceConfig c;
+  Resolver r(app, flags, env);
+  r.text(kModel, c.model_path);
+  r.text(kMmproj, c.mmproj_path);
+  r.text(kLabel, c.model_label);
+  r.integer(kThreads, 1, 256, c.num_threads);
+  r.one_of(kTiling, kTilingNames, c.tiling);
+  r.integer(kMaxNewTokens, 1, 4096, c.max_new_tokens);
+  r.integer(kCacheSize, 0, 10'000'000, c.cache_size);
+  r.integer(kBatchSize, 1, 64, c.batch_size);
+  r.boolean(kProgressive, c.progressive_mode);
+  r.text(kHost, c.host);
+  r.integer(kPort, 0, 65535, c.port);
+  r.integer(kMaxUpload, 1, 1ll << 30, c.max_upload_bytes);
+  r.integer(kQueue, 1, 100'000, c.queue_capacity);
+  r.integer(kHttpThreads, 1, 1024, c.http_threads);
+  std::string_view level = c.log_level;
+  r.one_of(kLogLevel, kLogLevels, level);
+  c.log_level = std::string(level);
+  r.integer(kLoadDelay, 0, 600'000, c.load_delay_ms_for_test);
+
+  if (c.model_label.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kLabel)));
+  if (c.host.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kHost)));
+  if (c.model_path.empty()) r.fail(fmt::format("{} is required", setting_name(kModel)));
+  if (c.mmproj_path.empty()) r.fail(fmt::format("{} is required", setting_name(kMmproj)));
+  if (!r.status().ok()) return r.status();
+  return c;
+}
+
+std::string service_help() {
+  CLI::App app{kDescription, "cardmintd"};
+  std::map<std::string_view, std::string> flags;
+  add_settings(app, flags);
+  return app.help();
+}
+
+recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config) {
+  recognize::RecognizerOptions options;
+  options.vlm.model_path = config.model_path;
+  options.vlm.mmproj_path = config.mmproj_path;
+  options.vlm.label = config.model_label;
+  options.vlm.threads = config.num_threads;
+  options.vlm.tiling = config.tiling;
+  options.decode_limits.max_bytes = config.max_upload_bytes;
+  options.queue_capacity = config.queue_capacity;
+  options.max_new_tokens = config.max_new_tokens;
+  return options;
+}
+
+}  // namespace cardmint::service

@@ -1,0 +1,63 @@
+#pragma once
+// cardmintd's settings: command-line flags, then environment variables, then defaults (a flag wins
+// over its variable, a variable over the default). Plain data; copy freely.
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "recognize/recognizer.h"
+
+namespace cardmint::service {
+
+struct ServiceConfig {
+  // Models (MODEL_PATH, MMPROJ_PATH are required; the rest have defaults).
+  std::string model_path;                // --model, MODEL_PATH
+  std::string mmproj_path;               // --mmproj, MMPROJ_PATH
+  std::string model_label = "vlm-256m";  // --model-label, MODEL_LABEL: the result's "source"
+  int num_threads = 2;                   // --threads, NUM_THREADS: model threads
+  vlm::TilingPlan tiling = vlm::TilingPlan::kSingleTile;  // --tiling, TILING: single | smolvlm
+  int max_new_tokens = 160;                               // --max-new-tokens, MAX_NEW_TOKENS
+  // Parsed and validated now; used by the cache, batching and progressive-answer changes.
+  int cache_size = 10'000;        // --cache-size, CACHE_SIZE: remembered cards, 0 = off
+  int batch_size = 1;             // --batch-size, BATCH_SIZE: images per model run
+  bool progressive_mode = false;  // --progressive-mode, PROGRESSIVE_MODE
+
+  // HTTP.
+  std::string host = "127.0.0.1";            // --host, HOST: loopback unless told otherwise
+  int port = 8080;                           // --port, PORT: 0 picks a free port
+  std::size_t max_upload_bytes = 20u << 20;  // --max-upload-bytes, MAX_UPLOAD_BYTES
+  int queue_capacity = 32;                   // --queue-capacity, QUEUE_CAPACITY: beyond it, 503
+  // --http-threads, HTTP_THREADS. Each /recognize holds a thread while it waits for the model, so
+  // fewer threads than queue_capacity would let waiting uploads starve /health.
+  int http_threads = 16;
+  std::string log_level = "info";  // --log-level, LOG_LEVEL
+
+  // Test-only (CARDMINT_LOAD_DELAY_MS_FOR_TEST, no flag): sleep before loading the models, so a
+  // test can watch /ready say "loading".
+  int load_delay_ms_for_test = 0;
+
+  bool help_requested = false;  // --help: print service_help() and exit 0
+};
+
+// Looks up one environment variable; nullopt when unset. Injected so tests need no setenv().
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// The real environment (std::getenv).
+std::optional<std::string> process_env(std::string_view name);
+
+// Errors: invalid_input naming the flag and variable ("--port/PORT: 'abc' is not an integer"),
+// for unknown flags, malformed or out-of-range numbers, or a missing model path.
+[[nodiscard]] Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
+                                                         const EnvLookup& env);
+
+// The --help text.
+std::string service_help();
+
+// The Recognizer's options for this configuration.
+recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config);
+
+}  // namespace cardmint::service

@@ -1,0 +1,164 @@
+#include "service/service_config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cardmint::service {
+namespace {
+
+// Parses `flags` (without argv[0]) against a fake environment.
+Result<ServiceConfig> parse(std::vector<std::string> flags,
+                            std::map<std::string, std::string> env) {
+  std::vector<const char*> argv = {"cardmintd"};
+  for (const std::string& f : flags) argv.push_back(f.c_str());
+  return parse_service_config(static_cast<int>(argv.size()), argv.data(),
+                              [&env](std::string_view name) -> std::optional<std::string> {
+                                auto it = env.find(std::string(name));
+                                if (it == env.end()) return std::nullopt;
+                                return it->second;
+                              });
+}
+
+const std::map<std::string, std::string> kModelsEnv = {{"MODEL_PATH", "/m/text.gguf"},
+                                                       {"MMPROJ_PATH", "/m/mmproj.gguf"}};
+
+std::map<std::string, std::string> models_env_plus(std::map<std::string, std::string> more) {
+  more.insert(kModelsEnv.begin(), kModelsEnv.end());
+  return more;
+}
+
+TEST(ServiceConfigTest, DefaultsApplyWhenNeitherFlagNorEnvIsSet) {
+  Result<ServiceConfig> c = parse({}, kModelsEnv);
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->host, "127.0.0.1");
+  EXPECT_EQ(c->port, 8080);
+  EXPECT_EQ(c->max_upload_bytes, 20u << 20);
+  EXPECT_EQ(c->num_threads, 2);
+  EXPECT_EQ(c->queue_capacity, 32);
+  EXPECT_GE(c->http_threads, 16);
+  EXPECT_EQ(c->model_label, "vlm-256m");
+  EXPECT_EQ(c->tiling, vlm::TilingPlan::kSingleTile);
+  EXPECT_FALSE(c->progressive_mode);
+  EXPECT_EQ(c->load_delay_ms_for_test, 0);
+  EXPECT_EQ(c->model_path, "/m/text.gguf");
+  EXPECT_EQ(c->mmproj_path, "/m/mmproj.gguf");
+}
+
+TEST(ServiceConfigTest, EnvOverridesDefaults) {
+  Result<ServiceConfig> c =
+      parse({}, models_env_plus({{"PORT", "9001"},
+                                 {"HOST", "0.0.0.0"},
+                                 {"NUM_THREADS", "4"},
+                                 {"CACHE_SIZE", "0"},
+                                 {"BATCH_SIZE", "8"},
+                                 {"PROGRESSIVE_MODE", "true"},
+                                 {"MAX_UPLOAD_BYTES", "1000"},
+                                 {"QUEUE_CAPACITY", "3"},
+                                 {"HTTP_THREADS", "20"},
+                                 {"MODEL_LABEL", "vlm-500m"},
+                                 {"TILING", "smolvlm"},
+                                 {"CARDMINT_LOAD_DELAY_MS_FOR_TEST", "1500"}}));
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->port, 9001);
+  EXPECT_EQ(c->host, "0.0.0.0");
+  EXPECT_EQ(c->num_threads, 4);
+  EXPECT_EQ(c->cache_size, 0);
+  EXPECT_EQ(c->batch_size, 8);
+  EXPECT_TRUE(c->progressive_mode);
+  EXPECT_EQ(c->max_upload_bytes, 1000u);
+  EXPECT_EQ(c->queue_capacity, 3);
+  EXPECT_EQ(c->http_threads, 20);
+  EXPECT_EQ(c->model_label, "vlm-500m");
+  EXPECT_EQ(c->tiling, vlm::TilingPlan::kSmolVlmDefault);
+  EXPECT_EQ(c->load_delay_ms_for_test, 1500);
+}
+
+TEST(ServiceConfigTest, FlagsOverrideEnv) {
+  Result<ServiceConfig> c =
+      parse({"--port", "0", "--threads", "3", "--model", "/flag/text.gguf", "--model-label",
+             "from-flag", "--progressive-mode", "off", "--max-upload-bytes", "100000"},
+            models_env_plus({{"PORT", "9001"},
+                             {"NUM_THREADS", "4"},
+                             {"MODEL_LABEL", "from-env"},
+                             {"PROGRESSIVE_MODE", "1"},
+                             {"MAX_UPLOAD_BYTES", "5"}}));
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->port, 0);
+  EXPECT_EQ(c->num_threads, 3);
+  EXPECT_EQ(c->model_path, "/flag/text.gguf");
+  EXPECT_EQ(c->mmproj_path, "/m/mmproj.gguf");  // no flag: the variable still applies
+  EXPECT_EQ(c->model_label, "from-flag");
+  EXPECT_FALSE(c->progressive_mode);
+  EXPECT_EQ(c->max_upload_bytes, 100000u);
+}
+
+TEST(ServiceConfigTest, AnEmptyVariableCountsAsUnset) {
+  Result<ServiceConfig> c = parse({}, models_env_plus({{"PORT", ""}}));
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->port, 8080);
+}
+
+TEST(ServiceConfigTest, PortThatIsNotANumberIsAnError) {
+  Result<ServiceConfig> c = parse({}, models_env_plus({{"PORT", "http"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(c.status().message().find("PORT"), std::string::npos) << c.status().message();
+
+  Result<ServiceConfig> trailing = parse({"--port", "80x"}, kModelsEnv);
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_NE(trailing.status().message().find("--port"), std::string::npos);
+}
+
+TEST(ServiceConfigTest, OutOfRangeValuesAreErrors) {
+  Result<ServiceConfig> zero_threads = parse({}, models_env_plus({{"NUM_THREADS", "0"}}));
+  ASSERT_FALSE(zero_threads.ok());
+  EXPECT_NE(zero_threads.status().message().find("NUM_THREADS"), std::string::npos);
+
+  EXPECT_FALSE(parse({"--port", "65536"}, kModelsEnv).ok());
+  EXPECT_FALSE(parse({"--port", "-1"}, kModelsEnv).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"QUEUE_CAPACITY", "0"}})).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"HTTP_THREADS", "0"}})).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"MAX_UPLOAD_BYTES", "0"}})).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"BATCH_SIZE", "0"}})).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"CACHE_SIZE", "-5"}})).ok());
+}
+
+TEST(ServiceConfigTest, MalformedChoicesAreErrors) {
+  EXPECT_FALSE(parse({}, models_env_plus({{"TILING", "quad"}})).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"PROGRESSIVE_MODE", "maybe"}})).ok());
+  EXPECT_FALSE(parse({"--log-level", "loud"}, kModelsEnv).ok());
+  EXPECT_FALSE(parse({"--no-such-flag", "1"}, kModelsEnv).ok());
+}
+
+TEST(ServiceConfigTest, ModelPathsAreRequired) {
+  Result<ServiceConfig> c = parse({}, {{"MMPROJ_PATH", "/m/mmproj.gguf"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("MODEL_PATH"), std::string::npos);
+  EXPECT_FALSE(parse({}, {{"MODEL_PATH", "/m/text.gguf"}}).ok());
+}
+
+TEST(ServiceConfigTest, HelpIsNotAnError) {
+  Result<ServiceConfig> c = parse({"--help"}, {});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->help_requested);
+  EXPECT_NE(service_help().find("MAX_UPLOAD_BYTES"), std::string::npos);
+}
+
+TEST(ServiceConfigTest, RecognizerOptionsCarryTheSettings) {
+  Result<ServiceConfig> c =
+      parse({"--queue-capacity", "5", "--max-new-tokens", "40", "--max-upload-bytes", "1234"},
+            kModelsEnv);
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  const recognize::RecognizerOptions o = to_recognizer_options(*c);
+  EXPECT_EQ(o.queue_capacity, 5);
+  EXPECT_EQ(o.max_new_tokens, 40);
+  EXPECT_EQ(o.decode_limits.max_bytes, 1234u);
+  EXPECT_EQ(o.vlm.label, "vlm-256m");
+  EXPECT_EQ(o.vlm.model_path, "/m/text.gguf");
+}
+
+}  // namespace
+}  // namespace cardmint::service

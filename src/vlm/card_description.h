@@ -1,0 +1,46 @@
+#pragma once
+// The model's description of a card, parsed from its JSON answer. Model output is untrusted input:
+// parse_card_description() validates every field and never throws.
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "vlm/generation.h"
+
+namespace cardmint::vlm {
+
+struct FieldConfidence {
+  double name = 0;
+  double set_name = 0;
+  double number = 0;
+  double finish = 0;
+};
+
+struct CardDescription {
+  std::string name;
+  std::string set_name;
+  std::string number;     // as the model read it, e.g. "58/102"
+  std::string finish;     // normal | holo | reverse holo | first edition
+  std::string condition;  // near mint, ...
+  std::string language;
+  FieldConfidence field_confidence;
+  // How sure the model is of the card's identity: the weaker of name and number, each the geometric
+  // mean of its value tokens' probabilities under the unconstrained model.
+  double confidence = 0;
+};
+
+// The JSON schema of the answer (data/card_schema.json, compiled in). Field order is the order the
+// model writes them: name first, so a streaming client sees the name soonest.
+const std::string& card_json_schema();
+
+// GBNF compiled from card_json_schema() by llama.cpp's json_schema_to_grammar.
+const std::string& card_grammar();
+
+// The instruction the model gets with each image (data/vlm_prompt.txt, compiled in).
+const std::string& card_prompt();
+
+// Errors: unprocessable when the text is not a JSON object with the schema's fields and values.
+[[nodiscard]] Result<CardDescription> parse_card_description(const Generation& generation);
+
+}  // namespace cardmint::vlm

@@ -1,0 +1,66 @@
+#include "vlm/card_description.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace cardmint::vlm {
+namespace {
+
+// Splits `text` into one token per character with the given log-probability, so spans are exact.
+Generation generation_of(const std::string& text, float logprob = std::log(0.5f)) {
+  Generation g;
+  g.text = text;
+  for (char c : text) g.tokens.push_back({0, std::string(1, c), logprob});
+  return g;
+}
+
+const char* kValid =
+    R"({"name": "Pikachu", "set_name": "Base Set", "number": "58/102", "finish": "normal", )"
+    R"("condition": "near mint", "language": "English"})";
+
+TEST(CardDescriptionTest, ParsesAValidAnswer) {
+  Result<CardDescription> card = parse_card_description(generation_of(kValid));
+  ASSERT_TRUE(card.ok()) << card.status().to_string();
+  EXPECT_EQ(card->name, "Pikachu");
+  EXPECT_EQ(card->set_name, "Base Set");
+  EXPECT_EQ(card->number, "58/102");
+  EXPECT_EQ(card->finish, "normal");
+  EXPECT_EQ(card->condition, "near mint");
+  EXPECT_NEAR(card->confidence, 0.5, 1e-6);
+}
+
+TEST(CardDescriptionTest, ConfidenceIsTheWeakerOfNameAndNumber) {
+  Generation g = generation_of(kValid, 0.0f);  // every token certain
+  const size_t number_at = g.text.find("58/102");
+  for (size_t i = number_at; i < number_at + 6; ++i) g.tokens[i].logprob = std::log(0.25f);
+  Result<CardDescription> card = parse_card_description(g);
+  ASSERT_TRUE(card.ok());
+  EXPECT_NEAR(card->field_confidence.name, 1.0, 1e-6);
+  EXPECT_NEAR(card->field_confidence.number, 0.25, 1e-6);
+  EXPECT_NEAR(card->confidence, 0.25, 1e-6);
+}
+
+TEST(CardDescriptionTest, GarbageIsUnprocessableNotACrash) {
+  for (const char* text : {"", "not json", "[1,2]", "{\"name\": 3}", "{\"name\": \"x\"}",
+                           "{\"name\":\"P\",\"set_name\":\"S\",\"number\":\"1\",\"finish\":"
+                           "\"shiny\",\"condition\":\"mint\",\"language\":\"en\"}"}) {
+    Result<CardDescription> card = parse_card_description(generation_of(text));
+    ASSERT_FALSE(card.ok()) << text;
+    EXPECT_EQ(card.status().code(), StatusCode::kUnprocessable);
+  }
+}
+
+TEST(CardDescriptionTest, GrammarComesFromTheSchemaInFieldOrder) {
+  const std::string& grammar = card_grammar();
+  ASSERT_FALSE(grammar.empty());
+  const size_t name_at = grammar.find("name");
+  const size_t number_at = grammar.find("number");
+  ASSERT_NE(name_at, std::string::npos);
+  ASSERT_NE(number_at, std::string::npos);
+  EXPECT_LT(name_at, number_at);
+  EXPECT_NE(grammar.find("reverse holo"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cardmint::vlm

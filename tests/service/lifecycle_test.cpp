@@ -1,0 +1,129 @@
+// cardmintd's lifecycle against the real binary: /ready while the models load, the drain on
+// SIGTERM, and 503 + Retry-After when the model queue is full.
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "tests/service/cardmintd_process.h"
+#include "tests/service/service_client.h"
+#include "tests/service/test_images.h"
+
+namespace cardmint::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Answer {
+  int status = -1;  // -1: no HTTP answer at all
+  std::string body;
+  std::string retry_after;
+  Clock::time_point at;
+};
+
+// `n` concurrent raw-JPEG /recognize calls, each on its own client and thread, all started
+// together; returns once every one has been answered.
+std::vector<Answer> recognize_concurrently(int port, int n, std::atomic<int>* started = nullptr) {
+  const std::string jpeg = card_jpeg();
+  std::vector<Answer> answers(n);
+  std::vector<std::jthread> clients;
+  for (int i = 0; i < n; ++i) {
+    clients.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_read_timeout(std::chrono::seconds(60));
+      if (started) ++*started;
+      httplib::Result res = client.Post("/recognize", jpeg, "image/jpeg");
+      answers[i].at = Clock::now();
+      if (!res) return;
+      answers[i].status = res->status;
+      answers[i].body = res->body;
+      answers[i].retry_after = res->get_header_value("Retry-After");
+    });
+  }
+  clients.clear();  // joins
+  return answers;
+}
+
+TEST(LifecycleTest, ReadyIs503WhileLoadingThen200) {
+  CardmintdProcess server({}, {{"CARDMINT_LOAD_DELAY_MS_FOR_TEST", "1500"}});
+
+  httplib::Result ready = get(server.port(), "/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_EQ(nlohmann::json::parse(ready->body), nlohmann::json({{"status", "loading"}}));
+  httplib::Result health = get(server.port(), "/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(
+      is_json_error(post_raw(server.port(), card_jpeg(), "image/jpeg"), 503, "unavailable"));
+
+  ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << server.log();
+  ready = get(server.port(), "/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ready->body), nlohmann::json({{"status", "ready"}}));
+  EXPECT_TRUE(still_serving(server.port()));
+}
+
+TEST(LifecycleTest, SigtermFinishesInFlightRequestsThenExitsZero) {
+  // Long answers keep the six requests in the model queue for a while after SIGTERM.
+  CardmintdProcess server({"--max-new-tokens", "2048", "--queue-capacity", "16"});
+  ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << server.log();
+
+  constexpr int kRequests = 6;
+  std::atomic<int> started{0};
+  std::vector<Answer> answers;
+  std::jthread load([&] { answers = recognize_concurrently(server.port(), kRequests, &started); });
+  while (started < kRequests) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Let the requests reach the server: connect, send, get accepted.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  const Clock::time_point sigterm_at = Clock::now();
+  server.send_signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  httplib::Result ready = get(server.port(), "/ready");
+  if (ready) {
+    EXPECT_EQ(ready->status, 503);
+    EXPECT_EQ(nlohmann::json::parse(ready->body)["status"], "draining");
+  }  // else: the listening socket is already closed, which is also "not ready"
+
+  load.join();
+  int answered_after_sigterm = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    EXPECT_EQ(answers[i].status, 200) << "request " << i << ": " << answers[i].body;
+    if (answers[i].at > sigterm_at) ++answered_after_sigterm;
+  }
+  // Otherwise the drain was never exercised: every request had finished before the signal.
+  EXPECT_GT(answered_after_sigterm, 0);
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(30)), 0) << server.log();
+  EXPECT_FALSE(get(server.port(), "/health")) << "still answering after exit";
+}
+
+TEST(LifecycleTest, FullQueueAnswers503WithRetryAfter) {
+  CardmintdProcess server({"--queue-capacity", "1", "--max-new-tokens", "512"});
+  ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << server.log();
+
+  const std::vector<Answer> answers = recognize_concurrently(server.port(), 12);
+  int busy = 0;
+  for (const Answer& a : answers) {
+    if (a.status == 503) {
+      ++busy;
+      EXPECT_EQ(a.retry_after, "1");
+      const nlohmann::json body = nlohmann::json::parse(a.body);
+      EXPECT_EQ(body["error"]["code"], "busy") << a.body;
+    } else {
+      EXPECT_EQ(a.status, 200) << a.body;
+    }
+  }
+  EXPECT_GE(busy, 1);
+  EXPECT_TRUE(still_serving(server.port()));
+}
+
+}  // namespace
+}  // namespace cardmint::testing

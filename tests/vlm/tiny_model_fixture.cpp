@@ -1,0 +1,75 @@
+#include "tests/vlm/tiny_model_fixture.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "vlm/test_model_writer.h"
+
+namespace cardmint::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path& scratch_dir() {
+  static const fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("cardmint-vlm-test-" + std::to_string(getpid()));
+    fs::create_directories(d);
+    std::atexit([] { std::error_code ec; fs::remove_all(scratch_dir(), ec); });
+    return d;
+  }();
+  return dir;
+}
+
+cv::Mat picture_bgr() {
+  cv::Mat m(420, 300, CV_8UC3);
+  for (int y = 0; y < m.rows; ++y) {
+    for (int x = 0; x < m.cols; ++x) {
+      m.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uchar>(x * 255 / m.cols),
+                                        static_cast<uchar>(y * 255 / m.rows), 128);
+    }
+  }
+  cv::circle(m, {150, 200}, 80, cv::Scalar(0, 0, 255), cv::FILLED);
+  cv::rectangle(m, {20, 20}, {280, 60}, cv::Scalar(255, 255, 255), cv::FILLED);
+  return m;
+}
+
+}  // namespace
+
+const TinyModel& tiny_model() {
+  static const TinyModel model = [] {
+    vlm::TestModelOptions options;
+    options.size = vlm::TestModelSize::kTiny;
+    options.out_dir = scratch_dir() / "models";
+    options.seed = 7;
+    Result<vlm::TestModelPaths> paths = vlm::write_test_model(options);
+    if (!paths.ok()) throw std::runtime_error(paths.status().to_string());
+    return TinyModel{paths->model, paths->mmproj};
+  }();
+  return model;
+}
+
+image::RgbImage test_picture() {
+  cv::Mat rgb;
+  cv::cvtColor(picture_bgr(), rgb, cv::COLOR_BGR2RGB);
+  image::RgbImage out;
+  out.width = rgb.cols;
+  out.height = rgb.rows;
+  out.pixels.assign(rgb.data, rgb.data + rgb.total() * 3);
+  return out;
+}
+
+fs::path test_picture_png() {
+  static const fs::path path = [] {
+    fs::path p = scratch_dir() / "picture.png";
+    cv::imwrite(p.string(), picture_bgr());
+    return p;
+  }();
+  return path;
+}
+
+}  // namespace cardmint::testing
