@@ -1,0 +1,26 @@
+#pragma once
+// Card names as matching keys. The catalog stores both the name as printed and this normalized form
+// (`cards.name_norm`); OCR text goes through the same function before it is compared.
+// Pure functions; thread-safe.
+
+#include <string>
+#include <string_view>
+
+namespace cardmint::catalog {
+
+// Folds the spellings that differ between sources and OCR to one key:
+//  - accents removed and case folded (NFKD-style for Latin letters): "Flabébé" → "flabebe";
+//    fullwidth ASCII becomes ASCII;
+//  - apostrophes removed, straight or curly: "Professor’s Research" → "professors research";
+//  - hyphens, dashes, dots, colons, brackets and other punctuation become spaces, runs of spaces
+//    collapse: "Lapras-GX" and "Lapras GX" → "lapras gx", "Unown [A]" → "unown a";
+//  - text in parentheses is dropped: it is a subtitle printed below the name
+//    ("Professor's Research (Professor Sada)" → "professors research");
+//  - ♀/♂ become " f"/" m": "Nidoran♀" and "Nidoran F" → "nidoran f";
+//  - ★/☆ and a trailing word "Star" are dropped, and so are δ, α, β, γ and the Prism Star ◇: OCR
+//    rarely reads these symbols, and the collector number tells those printings apart;
+//  - a trailing "LV.X" is dropped (tcgdex keeps it out of the name, other sources put it in).
+// Other non-ASCII text (the Japanese "ナッシー") is kept as UTF-8.
+std::string normalize_card_name(std::string_view text);
+
+}  // namespace cardmint::catalog

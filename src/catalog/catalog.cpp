@@ -1,0 +1,300 @@
+#include "catalog/catalog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catalog/card_name.h"
+#include "catalog/connection_pool.h"
+#include "catalog/match_index.h"
+#include "catalog/sqlite.h"
+
+namespace cardmint::catalog {
+namespace {
+
+// Softmax temperature for the confidence: a margin of 0.1 between the two best cards gives the
+// best one ~92% of the mass, a tie gives each an equal share.
+constexpr double kConfidenceTemperature = 0.04;
+// Distinct cards that share the confidence mass; more add nothing once scores fall 0.3 behind.
+constexpr size_t kConfidenceCards = 16;
+// A printing whose finish the hint contradicts.
+constexpr double kFinishMismatch = 0.9;
+constexpr double kMinNameSearchScore = 0.3;
+
+Result<Card> read_card_row(sqlite3_stmt* s) {
+  Card card;
+  card.id = column_text(s, 0);
+  card.set_id = column_text(s, 1);
+  card.set_name = column_text(s, 2);
+  card.local_id = column_text(s, 3);
+  card.number = column_text(s, 4);
+  card.name = column_text(s, 5);
+  card.category = column_text(s, 6);
+  card.hp = column_optional_int(s, 7);
+  card.rarity = column_optional_text(s, 8);
+  card.illustrator = column_optional_text(s, 9);
+  card.stage = column_optional_text(s, 10);
+  try {
+    card.attack_names = nlohmann::json::parse(column_text(s, 11)).get<std::vector<std::string>>();
+    card.tcgplayer_ids = nlohmann::json::parse(column_text(s, 12)).get<std::vector<std::int64_t>>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::internal(fmt::format("card {}: bad JSON column: {}", card.id, e.what()));
+  }
+  return card;
+}
+
+CardSet read_set_row(sqlite3_stmt* s) {
+  CardSet set;
+  set.id = column_text(s, 0);
+  set.name = column_text(s, 1);
+  set.serie_id = column_text(s, 2);
+  set.serie = column_text(s, 3);
+  set.official_count = sqlite3_column_int(s, 4);
+  set.total_count = sqlite3_column_int(s, 5);
+  set.release_date = column_text(s, 6);
+  set.abbreviation = column_optional_text(s, 7);
+  set.digital_only = sqlite3_column_int(s, 8) != 0;
+  set.prints_total = sqlite3_column_int(s, 9) != 0;
+  set.card_count = sqlite3_column_int(s, 10);
+  return set;
+}
+
+// Resets the statement however the caller leaves.
+struct StmtReset {
+  sqlite3_stmt* stmt;
+  ~StmtReset() { reset_stmt(stmt); }
+};
+
+}  // namespace
+
+struct Catalog::Impl {
+  std::unique_ptr<ConnectionPool> pool;
+  MatchIndex index;
+
+  Result<std::vector<Finish>> read_printings(ReadConnection& conn, std::string_view card_id) const {
+    sqlite3_stmt* s = conn.printings.get();
+    StmtReset reset{s};
+    bind_text(s, 1, card_id);
+    std::vector<Finish> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      std::optional<Finish> f = parse_finish(column_text(s, 0));
+      if (!f) return Status::internal(fmt::format("card {}: unknown finish", card_id));
+      out.push_back(*f);
+    }
+    if (rc != SQLITE_DONE) return sqlite_status(conn.db.get(), rc, "reading printings");
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  Result<Card> read_card(ReadConnection& conn, std::string_view card_id) const {
+    sqlite3_stmt* s = conn.get_card.get();
+    StmtReset reset{s};
+    bind_text(s, 1, card_id);
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) return Status::not_found(fmt::format("no card {}", card_id));
+    if (rc != SQLITE_ROW) return sqlite_status(conn.db.get(), rc, "reading a card");
+    Result<Card> card = read_card_row(s);
+    if (!card.ok()) return card;
+    Result<std::vector<Finish>> finishes = read_printings(conn, card_id);
+    if (!finishes.ok()) return finishes.status();
+    card->printings = std::move(*finishes);
+    return card;
+  }
+};
+
+Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  Result<std::unique_ptr<ConnectionPool>> pool =
+      ConnectionPool::open(options.db_path, options.connections);
+  if (!pool.ok()) return pool.status();
+  impl->pool = std::move(*pool);
+  {
+    ConnectionPool::Lease conn = impl->pool->acquire();
+    Result<MatchIndex> index = MatchIndex::load(conn->db.get());
+    if (!index.ok()) return index.status();
+    impl->index = std::move(*index);
+  }
+  return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));
+}
+
+Result<Card> Catalog::get_card(std::string_view card_id) const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  return impl_->read_card(*conn, card_id);
+}
+
+Result<CardSet> Catalog::get_set(std::string_view set_id) const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  sqlite3_stmt* s = conn->get_set.get();
+  StmtReset reset{s};
+  bind_text(s, 1, set_id);
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return Status::not_found(fmt::format("no set {}", set_id));
+  if (rc != SQLITE_ROW) return sqlite_status(conn->db.get(), rc, "reading a set");
+  return read_set_row(s);
+}
+
+Result<std::vector<Finish>> Catalog::printings(std::string_view card_id) const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  Result<std::vector<Finish>> out = impl_->read_printings(*conn, card_id);
+  if (out.ok() && out->empty()) return Status::not_found(fmt::format("no card {}", card_id));
+  return out;
+}
+
+Result<std::vector<CardSet>> Catalog::list_sets() const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  sqlite3_stmt* s = conn->list_sets.get();
+  StmtReset reset{s};
+  std::vector<CardSet> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(read_set_row(s));
+  if (rc != SQLITE_DONE) return sqlite_status(conn->db.get(), rc, "listing sets");
+  return out;
+}
+
+Result<std::vector<Card>> Catalog::cards_in_set(std::string_view set_id) const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  std::vector<std::string> ids;
+  {
+    sqlite3_stmt* s = conn->cards_in_set.get();
+    StmtReset reset{s};
+    bind_text(s, 1, set_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) ids.push_back(column_text(s, 0));
+    if (rc != SQLITE_DONE) return sqlite_status(conn->db.get(), rc, "listing cards");
+  }
+  std::vector<Card> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    Result<Card> card = impl_->read_card(*conn, id);
+    if (!card.ok()) return card.status();
+    out.push_back(std::move(*card));
+  }
+  return out;
+}
+
+Result<std::vector<Card>> Catalog::find_by_number(std::string_view number, std::optional<int> total,
+                                                  const LookupOptions& options) const {
+  const std::string norm = normalize_collector_number(number);
+  if (norm.empty()) return Status::invalid_input("collector number is empty");
+  const std::vector<int> hits = impl_->index.find_by_number(norm, total, options.include_digital);
+  std::vector<Card> out;
+  if (hits.empty()) return out;
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  for (int index : hits) {
+    Result<Card> card = impl_->read_card(*conn, impl_->index.card(index).id);
+    if (!card.ok()) return card.status();
+    out.push_back(std::move(*card));
+  }
+  return out;
+}
+
+std::vector<NameMatch> Catalog::search_names(std::string_view text, int limit) const {
+  std::vector<NameMatch> out;
+  const std::string query = normalize_card_name(text);
+  for (const NameIndex::Hit& hit : impl_->index.names().search(query, limit, kMinNameSearchScore)) {
+    out.push_back({impl_->index.display_name(hit.id), impl_->index.names().name(hit.id), hit.score,
+                   impl_->index.cards_with_name(hit.id)});
+  }
+  return out;
+}
+
+Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view ocr_number_line,
+                                   const MatchHints& hints) const {
+  MatchResult result;
+  result.name_norm = normalize_card_name(ocr_name);
+  if (!ocr_number_line.empty()) result.printed_number = parse_number_line(ocr_number_line);
+  if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
+
+  MatchIndex::RankOptions rank_options;
+  rank_options.set_id = hints.set_id;
+  rank_options.include_digital = hints.include_digital;
+  const std::vector<ScoredCard> ranked =
+      impl_->index.rank(result.name_norm, result.printed_number, rank_options);
+  if (ranked.empty()) return result;
+
+  const double best = ranked.front().score;
+  double mass = 0.0;
+  for (size_t i = 0; i < ranked.size() && i < kConfidenceCards; ++i) {
+    mass += std::exp((ranked[i].score - best) / kConfidenceTemperature);
+  }
+  result.confidence = best / mass;
+
+  // Every printing of the best top_k cards; a finish hint reorders them.
+  struct Pick {
+    const ScoredCard* card;
+    Finish finish;
+    double score;
+  };
+  std::vector<Pick> picks;
+  for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(hints.top_k); ++i) {
+    const IndexedCard& c = impl_->index.card(ranked[i].card);
+    for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
+      if (!(c.finishes & (1u << f))) continue;
+      const Finish finish = kAllFinishes[f];
+      const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
+      picks.push_back({&ranked[i], finish, ranked[i].score * factor});
+    }
+  }
+  std::stable_sort(picks.begin(), picks.end(),
+                   [](const Pick& a, const Pick& b) { return a.score > b.score; });
+  if (picks.size() > static_cast<size_t>(hints.top_k))
+    picks.resize(static_cast<size_t>(hints.top_k));
+
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  std::map<int, Card> cards;
+  for (const Pick& p : picks) {
+    if (cards.count(p.card->card)) continue;
+    Result<Card> card = impl_->read_card(*conn, impl_->index.card(p.card->card).id);
+    if (!card.ok()) return card.status();
+    cards.emplace(p.card->card, std::move(*card));
+  }
+  for (const Pick& p : picks) {
+    MatchCandidate m;
+    m.card = cards.at(p.card->card);
+    m.finish = p.finish;
+    m.score = p.score;
+    m.name_score = p.card->name_score;
+    m.number_score = p.card->number_score;
+    m.via_alias = p.card->via_alias;
+    result.candidates.push_back(std::move(m));
+  }
+  if (!result.candidates.empty()) {
+    const MatchCandidate& top = result.candidates.front();
+    result.finish_known =
+        top.card.printings.size() == 1 || (hints.finish && *hints.finish == top.finish);
+  }
+  return result;
+}
+
+Result<CatalogStats> Catalog::stats() const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  sqlite3* db = conn->db.get();
+  CatalogStats out;
+  Result<std::int64_t> sets = query_int(db, "SELECT COUNT(*) FROM sets");
+  Result<std::int64_t> cards = query_int(db, "SELECT COUNT(*) FROM cards");
+  Result<std::int64_t> printings = query_int(db, "SELECT COUNT(*) FROM printings");
+  for (const auto* r : {&sets, &cards, &printings}) {
+    if (!r->ok()) return r->status();
+  }
+  out.sets = static_cast<int>(*sets);
+  out.cards = static_cast<int>(*cards);
+  out.printings = static_cast<int>(*printings);
+  out.distinct_names = impl_->index.names().size();
+  Result<SqliteStmt> meta = prepare_sql(db, "SELECT key, value FROM catalog_meta");
+  if (!meta.ok()) return meta.status();
+  while (sqlite3_step(meta->get()) == SQLITE_ROW) {
+    const std::string key = column_text(meta->get(), 0);
+    if (key == "source_format") out.source_format = column_text(meta->get(), 1);
+    if (key == "imported_at_utc") out.imported_at_utc = column_text(meta->get(), 1);
+  }
+  return out;
+}
+
+}  // namespace cardmint::catalog

@@ -1,0 +1,128 @@
+#pragma once
+// The card catalog: sets, cards and their printings in SQLite, and the lookups that turn an OCR'd
+// name and number line ("Charizard", "4/102") into candidate printings.
+//
+// Thread-safe: any number of threads may call any method at once. Catalog::open loads the match
+// keys (number, name, set size per card; ~2 MB) into immutable memory and opens a fixed pool of
+// read-only SQLite connections, all checked to be on the same catalog file. A lookup borrows one
+// connection for the few primary-key reads that fill in full records, so threads never share a
+// connection, and none waits on another's query. A fixed pool, not a connection per thread: a
+// re-import renames a new file over the path, and a connection opened later would read the new
+// catalog while the keys in memory describe the old one.
+//
+// The file is opened with immutable=1: it is never written in place (see build_catalog_db), so
+// SQLite can skip locking. A re-import does not affect an open Catalog; open a new one to see it.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/card.h"
+#include "catalog/collector_number.h"
+
+namespace cardmint::catalog {
+
+struct CatalogOptions {
+  std::filesystem::path db_path;
+  // Read connections, opened up front. Lookups hold one for microseconds; more than the threads
+  // that look up at once only costs memory (each connection has its own page cache).
+  int connections = 4;
+};
+
+struct LookupOptions {
+  bool include_digital = false;  // Pokémon TCG Pocket cards exist only in the app
+};
+
+struct NameMatch {
+  std::string name;       // as printed on most of the cards with this key ("Professor's Research")
+  std::string name_norm;  // the normalized key
+  double score = 0.0;     // 0..1
+  int card_count = 0;     // cards with this name
+};
+
+struct MatchHints {
+  std::optional<Finish> finish;       // e.g. from the holo detector: that printing ranks first
+  std::optional<std::string> set_id;  // e.g. from a set-symbol reader: other sets score lower
+  bool include_digital = false;
+  int top_k = 5;  // printings returned
+};
+
+struct MatchCandidate {
+  Card card;
+  Finish finish = Finish::kNormal;
+  double score = 0.0;         // 0..1: 1 is an exact name, number and set size
+  double name_score = 0.0;    // 0..1
+  double number_score = 0.0;  // 0..1: collector number and printed total
+  bool via_alias = false;     // matched a number the card prints that is not its own (cel25cc)
+};
+
+struct MatchResult {
+  std::vector<MatchCandidate> candidates;  // best first, at most hints.top_k
+  // 0..1. The best card's score times its share of a softmax over the best distinct cards, so it
+  // drops with the margin to the runner-up: a clear read gives ~0.95+, a key that several cards
+  // share (Potion 15/30 in six Trainer kits) gives about 1/number of cards. Printings of one card
+  // do not compete here: OCR cannot see the finish.
+  double confidence = 0.0;
+  // True when the finish of the best candidate is settled: its card has one printing, or the
+  // finish hint picked one of them.
+  bool finish_known = false;
+  std::string name_norm;                        // what was understood of the name
+  std::optional<PrintedNumber> printed_number;  // and of the number line
+};
+
+struct CatalogStats {
+  int sets = 0;
+  int cards = 0;
+  int printings = 0;
+  int distinct_names = 0;
+  std::string source_format;
+  std::string imported_at_utc;
+};
+
+class Catalog {
+ public:
+  // unavailable when the file is missing, is not a catalog, or has another schema version (the fix
+  // is `cardmint catalog import`).
+  [[nodiscard]] static Result<std::unique_ptr<Catalog>> open(const CatalogOptions& options);
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  [[nodiscard]] Result<Card> get_card(std::string_view card_id) const;
+  [[nodiscard]] Result<CardSet> get_set(std::string_view set_id) const;
+  // The card's finishes in kAllFinishes order; not_found for an unknown card.
+  [[nodiscard]] Result<std::vector<Finish>> printings(std::string_view card_id) const;
+  [[nodiscard]] Result<std::vector<CardSet>> list_sets() const;  // by release date
+  [[nodiscard]] Result<std::vector<Card>> cards_in_set(std::string_view set_id) const;
+
+  // Cards printing `number` over `total` exactly: the set's official_count is the total, or a
+  // letter-prefixed subset's own size ("RC12/RC32"); total nullopt means "printed without a
+  // total", i.e. promo sets. Printed aliases count (cel25cc Charizard is found by "4", 102).
+  // `number` is normalized here ("058" = "58"). Oldest set first. Empty when nothing matches.
+  [[nodiscard]] Result<std::vector<Card>> find_by_number(std::string_view number,
+                                                         std::optional<int> total,
+                                                         const LookupOptions& options = {}) const;
+
+  // Names close to OCR text, best first: normalized (card_name.h), then an OCR-weighted edit
+  // distance over trigram candidates. Scores below 0.3 are left out.
+  std::vector<NameMatch> search_names(std::string_view text, int limit) const;
+
+  // Ranks printings for an OCR'd name and number line; either may be empty (not read), then the
+  // other decides alone. An empty result (confidence 0) when nothing comes close.
+  [[nodiscard]] Result<MatchResult> match(std::string_view ocr_name,
+                                          std::string_view ocr_number_line,
+                                          const MatchHints& hints = {}) const;
+
+  [[nodiscard]] Result<CatalogStats> stats() const;
+
+ private:
+  struct Impl;
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;  // constant after open
+};
+
+}  // namespace cardmint::catalog

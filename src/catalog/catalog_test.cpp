@@ -1,0 +1,391 @@
+// Lookups against the real catalog (data/catalog), imported once (see test_catalog.h).
+#include "catalog/catalog.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include "catalog/catalog_import.h"
+#include "catalog/test_catalog.h"
+
+namespace cardmint::catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::real_catalog;
+using testing::real_catalog_db;
+
+class RealCatalogTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { (void)real_catalog(); }
+  const Catalog& catalog() const { return real_catalog(); }
+
+  std::vector<std::string> ids(const std::vector<Card>& cards) const {
+    std::vector<std::string> out;
+    for (const Card& c : cards) out.push_back(c.id);
+    return out;
+  }
+  MatchResult must_match(std::string_view name, std::string_view number,
+                         const MatchHints& hints = {}) const {
+    Result<MatchResult> m = catalog().match(name, number, hints);
+    EXPECT_TRUE(m.ok()) << m.status().to_string();
+    return m.ok() ? *m : MatchResult{};
+  }
+};
+
+// Counts straight from cards.jsonl, read here independently of the importer.
+struct SourceCounts {
+  int cards = 0;
+  std::map<std::string, int> by_flag;  // variants flag → cards with it set
+  int without_flags = 0;
+};
+
+SourceCounts count_source() {
+  SourceCounts counts;
+  std::ifstream in(fs::path(CARDMINT_CATALOG_DIR) / "cards.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const nlohmann::json card = nlohmann::json::parse(line);
+    ++counts.cards;
+    bool any = false;
+    for (const char* flag : {"normal", "holo", "reverse", "firstEdition"}) {
+      if (card["variants"][flag].get<bool>()) {
+        ++counts.by_flag[flag];
+        any = true;
+      }
+    }
+    if (!any) ++counts.without_flags;
+  }
+  return counts;
+}
+
+std::map<std::string, int> query_counts(const char* sql) {
+  std::map<std::string, int> out;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(real_catalog_db().c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    out[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))] = sqlite3_column_int(stmt, 1);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST_F(RealCatalogTest, ImportKeepsEverySetCardAndPrinting) {
+  Result<CatalogStats> stats = catalog().stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(stats->sets, 218);
+  EXPECT_EQ(stats->cards, 23546);
+  EXPECT_EQ(stats->source_format, "tcgdex");
+
+  const SourceCounts source = count_source();
+  EXPECT_EQ(source.cards, 23546);
+  int flags = 0;
+  for (const auto& [flag, n] : source.by_flag) flags += n;
+  EXPECT_EQ(stats->printings, flags + source.without_flags);
+
+  const std::map<std::string, int> by_finish =
+      query_counts("SELECT finish, COUNT(*) FROM printings WHERE inferred = 0 GROUP BY finish");
+  EXPECT_EQ(by_finish.at("normal"), source.by_flag.at("normal"));
+  EXPECT_EQ(by_finish.at("holo"), source.by_flag.at("holo"));
+  EXPECT_EQ(by_finish.at("reverse holo"), source.by_flag.at("reverse"));
+  EXPECT_EQ(by_finish.at("first edition"), source.by_flag.at("firstEdition"));
+  const std::map<std::string, int> inferred =
+      query_counts("SELECT finish, COUNT(*) FROM printings WHERE inferred = 1 GROUP BY finish");
+  EXPECT_EQ(inferred.at("normal"), source.without_flags);
+  EXPECT_GT(source.without_flags, 0);
+  // Every card has at least one printing.
+  EXPECT_EQ(query_counts("SELECT 'n', COUNT(*) FROM cards WHERE id NOT IN "
+                         "(SELECT card_id FROM printings)")
+                .at("n"),
+            0);
+}
+
+TEST_F(RealCatalogTest, FreshImportCountsAndTime) {
+  testing::TempDir dir;
+  Result<BuildStats> stats =
+      import_catalog({CARDMINT_CATALOG_DIR, dir.path() / "c.sqlite", SourceFormat::kTcgdex});
+  ASSERT_TRUE(stats.ok()) << stats.status().to_string();
+  EXPECT_EQ(stats->sets, 218);
+  EXPECT_EQ(stats->cards, 23546);
+  EXPECT_EQ(stats->number_aliases, 25);  // the Celebrations Classic Collection
+  const SourceCounts source = count_source();
+  EXPECT_EQ(stats->inferred_printings, source.without_flags);
+  // Reported, not asserted: speed is checked by `cardmint bench catalog`.
+  RecordProperty("import_ms", static_cast<int>(stats->elapsed_ms));
+  std::printf("import of the real catalog: %.0f ms\n", stats->elapsed_ms);
+}
+
+TEST_F(RealCatalogTest, PromoSetsAreTheOnesThatPrintNoTotal) {
+  Result<std::vector<CardSet>> sets = catalog().list_sets();
+  ASSERT_TRUE(sets.ok());
+  ASSERT_EQ(sets->size(), 218u);
+  std::set<std::string> promo;
+  for (const CardSet& s : *sets) {
+    if (!s.prints_total) promo.insert(s.id);
+  }
+  // The list in data/catalog/README.md ("Promo sets print no /total").
+  EXPECT_EQ(promo, (std::set<std::string>{"basep", "np", "dpp", "hgssp", "bwp", "xyp", "smp",
+                                          "swshp", "svp", "mep", "miscp", "wp", "P-A"}));
+  EXPECT_TRUE(std::is_sorted(sets->begin(), sets->end(), [](const CardSet& a, const CardSet& b) {
+    return a.release_date < b.release_date;
+  }));
+}
+
+TEST_F(RealCatalogTest, GetCardSetAndPrintings) {
+  Result<Card> charizard = catalog().get_card("base1-4");
+  ASSERT_TRUE(charizard.ok()) << charizard.status().to_string();
+  EXPECT_EQ(charizard->name, "Charizard");
+  EXPECT_EQ(charizard->set_name, "Base Set");
+  EXPECT_EQ(charizard->number, "4");
+  EXPECT_EQ(charizard->hp, 120);
+  EXPECT_EQ(charizard->category, "Pokemon");
+  EXPECT_NE(std::find(charizard->attack_names.begin(), charizard->attack_names.end(), "Fire Spin"),
+            charizard->attack_names.end());
+  EXPECT_EQ(charizard->printings, (std::vector<Finish>{Finish::kHolo, Finish::kFirstEdition}));
+
+  Result<CardSet> base = catalog().get_set("base1");
+  ASSERT_TRUE(base.ok());
+  EXPECT_EQ(base->official_count, 102);
+  EXPECT_EQ(base->card_count, 102);
+  EXPECT_EQ(base->abbreviation, "BS");
+
+  Result<std::vector<Finish>> pikachu = catalog().printings("base1-58");
+  ASSERT_TRUE(pikachu.ok());
+  EXPECT_EQ(*pikachu, (std::vector<Finish>{Finish::kNormal, Finish::kFirstEdition}));
+
+  EXPECT_EQ(catalog().get_card("base1-999").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(catalog().get_set("nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(catalog().printings("nope").status().code(), StatusCode::kNotFound);
+
+  Result<std::vector<Card>> cards = catalog().cards_in_set("base1");
+  ASSERT_TRUE(cards.ok());
+  EXPECT_EQ(cards->size(), 102u);
+}
+
+TEST_F(RealCatalogTest, FindByNumberMatchesTheSetSize) {
+  Result<std::vector<Card>> pikachu = catalog().find_by_number("058", 102);
+  ASSERT_TRUE(pikachu.ok());
+  EXPECT_EQ(ids(*pikachu), (std::vector<std::string>{"base1-58", "hgss4-58"}));  // oldest first
+
+  Result<std::vector<Card>> secret = catalog().find_by_number("201", 198);  // above the set size
+  ASSERT_TRUE(secret.ok());
+  EXPECT_NE(std::find(ids(*secret).begin(), ids(*secret).end(), "sv01-201"), ids(*secret).end());
+
+  Result<std::vector<Card>> none = catalog().find_by_number("58", 999);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(catalog().find_by_number("", 102).status().code(), StatusCode::kInvalidInput);
+}
+
+TEST_F(RealCatalogTest, SubsetsMatchTheirOwnOrTheMainSetsCount) {
+  Result<std::vector<Card>> tg = catalog().find_by_number("TG05", 30);
+  ASSERT_TRUE(tg.ok());
+  EXPECT_EQ(ids(*tg), (std::vector<std::string>{"swsh9tg-TG05", "swsh10tg-TG05", "swsh11tg-TG05",
+                                                "swsh12tg-TG05"}));
+  // Generations' Radiant Collection prints "RC12/RC32" inside an 83-card set.
+  for (int total : {32, 83}) {
+    Result<std::vector<Card>> rc = catalog().find_by_number("RC12", total);
+    ASSERT_TRUE(rc.ok());
+    const std::vector<std::string> found = ids(*rc);
+    EXPECT_NE(std::find(found.begin(), found.end(), "g1-RC12"), found.end()) << total;
+  }
+}
+
+TEST_F(RealCatalogTest, PromosAreFoundWithoutATotal) {
+  Result<std::vector<Card>> promo = catalog().find_by_number("SWSH050", std::nullopt);
+  ASSERT_TRUE(promo.ok());
+  ASSERT_EQ(ids(*promo), std::vector<std::string>{"swshp-SWSH050"});
+  EXPECT_EQ((*promo)[0].name, "Charizard V");
+  Result<std::vector<Card>> with_total = catalog().find_by_number("SWSH050", 307);
+  ASSERT_TRUE(with_total.ok());
+  EXPECT_TRUE(with_total->empty());  // promos print no total
+}
+
+TEST_F(RealCatalogTest, ClassicCollectionIsFoundByTheOriginalNumber) {
+  Result<std::vector<Card>> charizard = catalog().find_by_number("4", 102);
+  ASSERT_TRUE(charizard.ok());
+  const std::vector<std::string> found = ids(*charizard);
+  EXPECT_NE(std::find(found.begin(), found.end(), "base1-4"), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "cel25cc-CC002"), found.end());
+  // _____'s Pikachu reprints a Wizards promo, which prints "24" and no total.
+  Result<std::vector<Card>> promo24 = catalog().find_by_number("24", std::nullopt);
+  ASSERT_TRUE(promo24.ok());
+  const std::vector<std::string> promos = ids(*promo24);
+  EXPECT_NE(std::find(promos.begin(), promos.end(), "basep-24"), promos.end());
+  EXPECT_NE(std::find(promos.begin(), promos.end(), "cel25cc-CC008"), promos.end());
+}
+
+TEST_F(RealCatalogTest, DigitalCardsOnlyWhenAskedFor) {
+  Result<std::vector<Card>> physical = catalog().find_by_number("1", 226);
+  ASSERT_TRUE(physical.ok());
+  for (const Card& c : *physical) EXPECT_NE(c.set_id, "A1");
+  Result<std::vector<Card>> all = catalog().find_by_number("1", 226, {.include_digital = true});
+  ASSERT_TRUE(all.ok());
+  const std::vector<std::string> found = ids(*all);
+  EXPECT_NE(std::find(found.begin(), found.end(), "A1-001"), found.end());
+}
+
+std::string top_name(const Catalog& catalog, std::string_view text) {
+  std::vector<NameMatch> hits = catalog.search_names(text, 3);
+  return hits.empty() ? "" : hits.front().name;
+}
+
+TEST_F(RealCatalogTest, SearchNamesToleratesOcrErrors) {
+  EXPECT_EQ(top_name(catalog(), "Pikachv"), "Pikachu");
+  EXPECT_EQ(top_name(catalog(), "Charizarcl"), "Charizard");
+  EXPECT_EQ(top_name(catalog(), "Flabebe"), "Flabébé");
+  EXPECT_EQ(top_name(catalog(), "Nidoran F"), "Nidoran♀");
+  EXPECT_EQ(top_name(catalog(), "Nidoran♀"), "Nidoran♀");
+  EXPECT_EQ(top_name(catalog(), "Nidoran M"), "Nidoran♂");
+  EXPECT_EQ(top_name(catalog(), "Mr Mime"), "Mr. Mime");
+  EXPECT_EQ(top_name(catalog(), "Lapras-GX"), "Lapras GX");
+  // Case folds away: "EX" (XY era) and "ex" (EX and SV eras) share a key; numbers tell them apart.
+  EXPECT_EQ(catalog().search_names("Blastoise-EX", 1).at(0).name_norm, "blastoise ex");
+  EXPECT_EQ(top_name(catalog(), "Gengar ☆"), "Gengar");  // the star is not read reliably
+
+  // Straight and curly apostrophes find the same name with a perfect score.
+  for (const char* text : {"Professor's Research", "Professor’s Research"}) {
+    std::vector<NameMatch> hits = catalog().search_names(text, 1);
+    ASSERT_EQ(hits.size(), 1u) << text;
+    EXPECT_EQ(hits[0].name_norm, "professors research") << text;
+    EXPECT_DOUBLE_EQ(hits[0].score, 1.0) << text;
+    EXPECT_GT(hits[0].card_count, 20) << text;
+  }
+}
+
+TEST_F(RealCatalogTest, SearchNamesRanksBestFirst) {
+  std::vector<NameMatch> hits = catalog().search_names("Pikachu", 5);
+  ASSERT_EQ(hits.size(), 5u);
+  EXPECT_EQ(hits[0].name, "Pikachu");
+  EXPECT_DOUBLE_EQ(hits[0].score, 1.0);
+  for (size_t i = 1; i < hits.size(); ++i) EXPECT_LE(hits[i].score, hits[i - 1].score);
+  EXPECT_TRUE(catalog().search_names("", 5).empty());
+}
+
+TEST_F(RealCatalogTest, MatchPicksKnownCards) {
+  struct Case {
+    const char* name;
+    const char* number_line;
+    const char* expected;
+  };
+  for (const Case& c :
+       {Case{"Pikachu", "58/102", "base1-58"}, Case{"Braixen", "TG01/TG30", "swsh12tg-TG01"},
+        Case{"Charizard V", "SWSH050", "swshp-SWSH050"}, Case{"Toedscool", "201/198", "sv01-201"},
+        Case{"Gulpin", "RC12/RC32", "g1-RC12"},
+        Case{"Pikachv", "058 / 1O2", "base1-58"},  // OCR noise in both
+        Case{"Braixcn", "TG0l/TG3O", "swsh12tg-TG01"},
+        Case{"", "SWSH050", "swshp-SWSH050"}}) {  // no name read
+    MatchResult m = must_match(c.name, c.number_line);
+    ASSERT_FALSE(m.candidates.empty()) << c.name << " " << c.number_line;
+    EXPECT_EQ(m.candidates[0].card.id, c.expected) << c.name << " " << c.number_line;
+    EXPECT_GT(m.confidence, 0.85) << c.name << " " << c.number_line;
+    EXPECT_LE(m.confidence, 1.0);
+    for (const MatchCandidate& cand : m.candidates) {
+      EXPECT_GE(cand.score, 0.0);
+      EXPECT_LE(cand.score, 1.0);
+    }
+  }
+}
+
+TEST_F(RealCatalogTest, MatchOfBaseCharizardNamesItsClassicReprint) {
+  // cel25cc-CC002 prints the same "Charizard 4/102": base1-4 ranks first, the reprint right
+  // behind it, and the confidence says the two are hard to tell apart.
+  MatchResult m = must_match("Charizarcl", "4/1O2");
+  ASSERT_GE(m.candidates.size(), 2u);
+  EXPECT_EQ(m.candidates[0].card.id, "base1-4");
+  std::vector<std::string> order;
+  for (const MatchCandidate& c : m.candidates) {
+    if (std::find(order.begin(), order.end(), c.card.id) == order.end()) order.push_back(c.card.id);
+  }
+  ASSERT_GE(order.size(), 2u);
+  EXPECT_EQ(order[1], "cel25cc-CC002");
+  EXPECT_LT(m.confidence, 0.8);
+  EXPECT_GT(m.confidence, 0.4);
+}
+
+TEST_F(RealCatalogTest, AmbiguousKeysGiveLowConfidence) {
+  // Potion 15/30 is the same card in six Trainer kits.
+  MatchResult potion = must_match("Potion", "15/30");
+  ASSERT_GE(potion.candidates.size(), 2u);
+  EXPECT_DOUBLE_EQ(potion.candidates[0].score, potion.candidates[1].score);
+  EXPECT_NE(potion.candidates[0].card.id, potion.candidates[1].card.id);
+  EXPECT_LT(potion.confidence, 0.3);
+  // Two sets of the same size with a Dugtrio at 19, and two Trainer Galleries with Gardevoir TG05.
+  EXPECT_LT(must_match("Dugtrio", "19/102").confidence, 0.6);
+  EXPECT_LT(must_match("Gardevoir", "TG05/TG30").confidence, 0.6);
+  // A name without a number fits 100+ Pikachu.
+  EXPECT_LT(must_match("Pikachu", "").confidence, 0.1);
+  // A clear read of a unique key is far more confident than any of these.
+  EXPECT_GT(must_match("Pikachu", "58/102").confidence, 0.9);
+}
+
+TEST_F(RealCatalogTest, MatchWithNothingReadIsEmpty) {
+  MatchResult m = must_match("", "");
+  EXPECT_TRUE(m.candidates.empty());
+  EXPECT_DOUBLE_EQ(m.confidence, 0.0);
+  MatchHints none;
+  none.top_k = 0;
+  EXPECT_FALSE(catalog().match("Pikachu", "58/102", none).ok());
+}
+
+TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
+  MatchHints set_hint;
+  set_hint.set_id = "tk-xy-w";
+  MatchResult kit = must_match("Potion", "15/30", set_hint);
+  ASSERT_FALSE(kit.candidates.empty());
+  EXPECT_EQ(kit.candidates[0].card.id, "tk-xy-w-15");
+  EXPECT_GT(kit.confidence, 0.9);
+
+  // base1-58 Pikachu exists in normal and first edition; OCR cannot tell them apart.
+  MatchResult plain = must_match("Pikachu", "58/102");
+  ASSERT_GE(plain.candidates.size(), 2u);
+  EXPECT_FALSE(plain.finish_known);
+  EXPECT_EQ(plain.candidates[0].card.id, plain.candidates[1].card.id);
+  MatchHints finish_hint;
+  finish_hint.finish = Finish::kFirstEdition;
+  MatchResult first = must_match("Pikachu", "58/102", finish_hint);
+  ASSERT_FALSE(first.candidates.empty());
+  EXPECT_EQ(first.candidates[0].card.id, "base1-58");
+  EXPECT_EQ(first.candidates[0].finish, Finish::kFirstEdition);
+  EXPECT_TRUE(first.finish_known);
+}
+
+TEST_F(RealCatalogTest, ConcurrentLookupsAgreeWithSerialOnes) {
+  const std::vector<std::pair<std::string, std::string>> queries = {
+      {"Pikachu", "58/102"}, {"Charizard", "4/102"}, {"Braixen", "TG01/TG30"},
+      {"Potion", "15/30"},   {"Mewtwo", "10/102"},   {"Charizard V", "SWSH050"}};
+  std::vector<std::string> expected;
+  for (const auto& [name, number] : queries) {
+    expected.push_back(must_match(name, number).candidates.at(0).card.id);
+  }
+  std::vector<int> mismatches(8, 0);
+  {
+    std::vector<std::jthread> threads;
+    for (size_t t = 0; t < mismatches.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (int round = 0; round < 50; ++round) {
+          const size_t q = (t + static_cast<size_t>(round)) % queries.size();
+          Result<MatchResult> m = catalog().match(queries[q].first, queries[q].second);
+          if (!m.ok() || m->candidates.empty() || m->candidates[0].card.id != expected[q]) {
+            ++mismatches[t];
+          }
+        }
+      });
+    }
+  }
+  for (int n : mismatches) EXPECT_EQ(n, 0);
+}
+
+}  // namespace
+}  // namespace cardmint::catalog

@@ -1,0 +1,238 @@
+#include "catalog/collector_number.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace cardmint::catalog {
+namespace {
+
+// Real letter prefixes are at most four letters (SWSH, HGSS); a longer letter run glued to the
+// digits is text the OCR merged into the number ("Graphics58"), not a prefix.
+constexpr size_t kMaxPrefixLetters = 4;
+// No set has 1000 cards; four digits are a year or other text.
+constexpr size_t kMaxDigits = 3;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// Letters (and a bar) that OCR returns for a digit of the same shape.
+char digit_lookalike(char c) {
+  // clang-format off
+  switch (c) {
+    case 'O': case 'o': case 'Q': case 'D': return '0';
+    case 'I': case 'l': case '|': case 'i': return '1';
+    case 'Z': case 'z': return '2';
+    case 'S': case 's': return '5';
+    case 'G': return '6';
+    case 'B': return '8';
+    default: return 0;
+  }
+}
+// clang-format on
+
+// Look-alikes that can stand for a digit at the start or end of a digit run. The rest (S, B, G,
+// Z, D) are real prefix letters (SV, SH) or suffixes, so they are only read as digits between two
+// digits.
+bool is_edge_lookalike(char c) {
+  return c == 'O' || c == 'o' || c == 'Q' || c == 'I' || c == 'l' || c == '|' || c == 'i';
+}
+
+bool is_token_char(char c) { return is_digit(c) || is_alpha(c) || c == '|' || c == '-'; }
+
+// Replaces the other slashes OCR produces (fullwidth, fraction, division) with '/'.
+std::string unify_slashes(std::string_view line) {
+  static constexpr std::array<std::string_view, 3> kSlashes = {"\xEF\xBC\x8F", "\xE2\x81\x84",
+                                                               "\xE2\x88\x95"};
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < line.size();) {
+    bool replaced = false;
+    for (std::string_view s : kSlashes) {
+      if (line.substr(i, s.size()) == s) {
+        out += '/';
+        i += s.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += line[i++];
+  }
+  return out;
+}
+
+struct Token {
+  std::string prefix;  // letters before the digits, upper-cased
+  std::string digits;  // the digit run, look-alikes already replaced
+  std::string suffix;  // letters after the digits, upper-cased
+};
+
+// Splits "TG05", "5l", "1O2", "SWSHO50" into prefix / digits / suffix, reading look-alikes as
+// digits where a digit must be. No real prefix (TG, SV, SWSH, HGSS, RC, H, ...) ends in a letter
+// that looks like a digit, so look-alikes right before the first digit belong to the number:
+// "O58" → 058, "lO2" → 102, "SWSHO50" → SWSH050.
+std::optional<Token> split_token(std::string_view raw) {
+  std::string s;
+  for (char c : raw) {
+    if (c != '-') s += c;
+  }
+  size_t first_digit = 0;
+  while (first_digit < s.size() && !is_digit(s[first_digit])) ++first_digit;
+  if (first_digit == s.size()) return std::nullopt;
+  size_t last_digit = s.size() - 1;
+  while (!is_digit(s[last_digit])) --last_digit;
+
+  size_t begin = first_digit;
+  while (begin > 0 && is_edge_lookalike(s[begin - 1])) --begin;
+  // Trailing look-alikes count as digits only when nothing else follows ("1O" → 10); "50a" keeps
+  // its suffix letter.
+  size_t end = last_digit + 1;
+  size_t tail = end;
+  while (tail < s.size() && is_edge_lookalike(s[tail])) ++tail;
+  if (tail == s.size()) end = tail;
+
+  Token t;
+  for (size_t i = 0; i < begin; ++i) {
+    if (!is_alpha(s[i])) return std::nullopt;
+    t.prefix += to_upper(s[i]);
+  }
+  for (size_t i = begin; i < end; ++i) {
+    if (is_digit(s[i])) {
+      t.digits += s[i];
+    } else if (char d = digit_lookalike(s[i])) {
+      t.digits += d;
+    } else {
+      return std::nullopt;  // "5x2": not a number
+    }
+  }
+  for (size_t i = end; i < s.size(); ++i) {
+    if (!is_alpha(s[i])) return std::nullopt;
+    t.suffix += to_upper(s[i]);
+  }
+  if (t.prefix.size() > kMaxPrefixLetters) t.prefix.clear();
+  std::string_view significant = t.digits;
+  while (significant.size() > 1 && significant.front() == '0') significant.remove_prefix(1);
+  if (significant.size() > kMaxDigits) return std::nullopt;
+  return t;
+}
+
+// A number-side token: at most one suffix letter ("50a"); more letters mean words ("5ban").
+std::optional<std::string> number_from_token(std::string_view raw) {
+  std::optional<Token> t = split_token(raw);
+  if (!t || t->suffix.size() > 1) return std::nullopt;
+  return normalize_collector_number(t->prefix + t->digits + t->suffix);
+}
+
+// Numbers without digits, printed before a total: the Unown collection's "J/28", "!/28", the Alph
+// Lithographs' "ONE".
+bool is_letter_number(std::string_view token) {
+  if (token == "!" || token == "?") return true;
+  if (token.empty() || token.size() > 5) return false;
+  return std::all_of(token.begin(), token.end(), [](char c) { return is_alpha(c); });
+}
+
+std::string_view token_left_of(std::string_view s, size_t slash) {
+  size_t end = slash;
+  while (end > 0 && s[end - 1] == ' ') --end;
+  size_t begin = end;
+  while (begin > 0 && is_token_char(s[begin - 1])) --begin;
+  // The Unown collection numbers two cards "!" and "?".
+  if (begin == end && begin > 0 && (s[begin - 1] == '!' || s[begin - 1] == '?')) --begin;
+  return s.substr(begin, end - begin);
+}
+
+std::string_view token_right_of(std::string_view s, size_t slash) {
+  size_t begin = slash + 1;
+  while (begin < s.size() && s[begin] == ' ') ++begin;
+  size_t end = begin;
+  while (end < s.size() && is_token_char(s[end])) ++end;
+  return s.substr(begin, end - begin);
+}
+
+std::string leading_letters(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (!is_alpha(c)) break;
+    out += to_upper(c);
+  }
+  return out;
+}
+
+std::optional<PrintedNumber> parse_with_slash(std::string_view s, size_t slash) {
+  std::string_view left = token_left_of(s, slash);
+  std::string_view right = token_right_of(s, slash);
+  if (left.empty()) return std::nullopt;
+  std::optional<Token> total = split_token(right);
+  if (total && !total->suffix.empty()) total.reset();
+  std::optional<std::string> number = number_from_token(left);
+  if (!number && total && is_letter_number(left)) number = normalize_collector_number(left);
+  if (!number) return std::nullopt;
+  PrintedNumber out;
+  out.number = std::move(*number);
+  if (total) {
+    int value = 0;
+    std::from_chars(total->digits.data(), total->digits.data() + total->digits.size(), value);
+    out.total = value;
+    out.total_prefix = total->prefix;
+  } else if (!right.empty()) {
+    out.total_mark = std::string(right);
+    out.total_prefix = leading_letters(right);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string normalize_collector_number(std::string_view raw) {
+  std::string cleaned;
+  cleaned.reserve(raw.size());
+  for (char c : raw) {
+    if (c == ' ' || c == '-' || c == '.' || c == '_' || c == '\t' || c == '\n' || c == '\r')
+      continue;
+    cleaned += to_upper(c);
+  }
+  size_t start = 0;
+  while (start < cleaned.size() && !is_digit(cleaned[start])) ++start;
+  if (start == cleaned.size()) return cleaned;
+  size_t end = start;
+  while (end < cleaned.size() && is_digit(cleaned[end])) ++end;
+  size_t keep = start;
+  while (keep + 1 < end && cleaned[keep] == '0') ++keep;
+  return cleaned.substr(0, start) + cleaned.substr(keep);
+}
+
+std::string_view number_prefix(std::string_view normalized) {
+  size_t i = 0;
+  while (i < normalized.size() && is_alpha(normalized[i])) ++i;
+  if (i == normalized.size()) return {};
+  return normalized.substr(0, i);
+}
+
+std::optional<PrintedNumber> parse_number_line(std::string_view line) {
+  std::string s = unify_slashes(line);
+  for (char& c : s) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  for (size_t slash = s.find('/'); slash != std::string::npos; slash = s.find('/', slash + 1)) {
+    if (std::optional<PrintedNumber> parsed = parse_with_slash(s, slash)) return parsed;
+  }
+  // No usable slash: a promo number ("SWSH050") or a line whose total was lost.
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && !is_token_char(s[i])) ++i;
+    size_t begin = i;
+    while (i < s.size() && is_token_char(s[i])) ++i;
+    std::string_view token = std::string_view(s).substr(begin, i - begin);
+    if (token.empty()) continue;
+    if (std::optional<std::string> number = number_from_token(token)) {
+      PrintedNumber out;
+      out.number = std::move(*number);
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace cardmint::catalog

@@ -1,0 +1,39 @@
+#pragma once
+// Collector numbers as printed on a card ("58/102", "TG05/TG30", "SWSH050") and as stored in the
+// catalog ("058", "TG01"). Both sides are normalized the same way before they are compared.
+// Pure functions; thread-safe.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cardmint::catalog {
+
+// Leading zeros are dropped from the first digit run, ASCII letters are upper-cased and kept, and
+// spaces, hyphens, dots and underscores inside the number are removed:
+//   "058" → "58", "TG05" → "TG5", "SWSH050" → "SWSH50", "74a" → "74A", "H05" → "H5", "000" → "0".
+// "SM-P 60" → "SMP60": "SM-P" is the Japanese promo mark, and Japanese promo numbers are not the
+// English "SM60" card, so it stays a distinct number rather than a false match.
+std::string normalize_collector_number(std::string_view raw);
+
+// The letters before the first digit of a normalized number: "TG" for "TG5", "" for "58" and for
+// numbers without digits ("ONE", "?").
+std::string_view number_prefix(std::string_view normalized);
+
+// A number line as read from a card.
+struct PrintedNumber {
+  std::string number;        // normalized, as normalize_collector_number()
+  std::optional<int> total;  // the "/102" denominator; nullopt for promos ("SWSH050")
+  std::string total_prefix;  // "TG" in "TG05/TG30", "SV" in "SV107/SV122"
+  std::string total_mark;    // a denominator that is not a number, as read: "S-P" in "123/S-P"
+};
+
+// Finds the collector number in one OCR'd line and tolerates the usual noise: spaces around the
+// slash ("58 / 102"), letters read for digits inside a digit run ("58/1O2" → 102, "5l/102" → 51),
+// rarity symbols, copyright text or other junk around it. Without a slash, the first token that
+// looks like a number ("SWSH050", "SV107") is taken, and runs of 4+ digits (years) are skipped.
+// Before a slash, a number may also be letters only: "J/28" and "!/28" (Unown), "ONE" (Alph).
+// nullopt when the line holds no collector number.
+std::optional<PrintedNumber> parse_number_line(std::string_view line);
+
+}  // namespace cardmint::catalog

@@ -1,0 +1,130 @@
+#include "catalog/collector_number.h"
+
+#include <ostream>
+
+#include <gtest/gtest.h>
+
+namespace cardmint::catalog {
+namespace {
+
+TEST(NormalizeCollectorNumber, DropsLeadingZerosOfTheDigitRunAndKeepsLetters) {
+  EXPECT_EQ(normalize_collector_number("058"), "58");
+  EXPECT_EQ(normalize_collector_number("58"), "58");
+  EXPECT_EQ(normalize_collector_number("TG05"), "TG5");
+  EXPECT_EQ(normalize_collector_number("SWSH050"), "SWSH50");
+  EXPECT_EQ(normalize_collector_number("SV107"), "SV107");
+  EXPECT_EQ(normalize_collector_number("74a"), "74A");
+  EXPECT_EQ(normalize_collector_number("RC12"), "RC12");
+  EXPECT_EQ(normalize_collector_number("H05"), "H5");
+  EXPECT_EQ(normalize_collector_number("sv001"), "SV1");
+  EXPECT_EQ(normalize_collector_number("XY05a"), "XY5A");
+}
+
+TEST(NormalizeCollectorNumber, KeepsASingleZeroAndNumbersWithoutDigits) {
+  EXPECT_EQ(normalize_collector_number("000"), "0");
+  EXPECT_EQ(normalize_collector_number("0"), "0");
+  EXPECT_EQ(normalize_collector_number("ONE"), "ONE");
+  EXPECT_EQ(normalize_collector_number("?"), "?");
+  EXPECT_EQ(normalize_collector_number(""), "");
+}
+
+TEST(NormalizeCollectorNumber, JapanesePromoMarkStaysPartOfTheNumber) {
+  // Separators go, the "P" stays: SM-P 60 is not the English promo SM60.
+  EXPECT_EQ(normalize_collector_number("SM-P 60"), "SMP60");
+  EXPECT_NE(normalize_collector_number("SM-P 60"), normalize_collector_number("SM60"));
+  EXPECT_EQ(normalize_collector_number(" 58 "), "58");
+}
+
+TEST(NumberPrefix, IsTheLettersBeforeTheDigits) {
+  EXPECT_EQ(number_prefix("TG5"), "TG");
+  EXPECT_EQ(number_prefix("58"), "");
+  EXPECT_EQ(number_prefix("74A"), "");
+  EXPECT_EQ(number_prefix("ONE"), "");
+}
+
+struct LineCase {
+  const char* line;
+  const char* number;
+  std::optional<int> total;
+  const char* total_prefix;
+};
+
+// Names the case by its line in test listings (ctest shows the parameter).
+void PrintTo(const LineCase& c, std::ostream* os) { *os << '"' << c.line << '"'; }
+
+class ParseNumberLine : public ::testing::TestWithParam<LineCase> {};
+
+TEST_P(ParseNumberLine, FindsNumberAndTotal) {
+  const LineCase& c = GetParam();
+  std::optional<PrintedNumber> parsed = parse_number_line(c.line);
+  ASSERT_TRUE(parsed.has_value()) << c.line;
+  EXPECT_EQ(parsed->number, c.number) << c.line;
+  EXPECT_EQ(parsed->total, c.total) << c.line;
+  EXPECT_EQ(parsed->total_prefix, c.total_prefix) << c.line;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PrintedLines, ParseNumberLine,
+    ::testing::Values(LineCase{"58/102", "58", 102, ""}, LineCase{"058/102", "58", 102, ""},
+                      LineCase{"TG05/TG30", "TG5", 30, "TG"}, LineCase{"SWSH050", "SWSH50", {}, ""},
+                      LineCase{"SV107/SV122", "SV107", 122, "SV"},
+                      LineCase{"201/198", "201", 198, ""}, LineCase{"RC12/RC32", "RC12", 32, "RC"},
+                      LineCase{"H5/H32", "H5", 32, "H"}, LineCase{"50a/147", "50A", 147, ""}));
+
+INSTANTIATE_TEST_SUITE_P(
+    OcrNoise, ParseNumberLine,
+    ::testing::Values(LineCase{"58 / 102", "58", 102, ""},  // spaces around the slash
+                      LineCase{"58/1O2", "58", 102, ""},    // O read for 0 between digits
+                      LineCase{"58/lO2", "58", 102, ""},    // l and O at the start of the total
+                      LineCase{"5l/102", "51", 102, ""},    // l at the end of the number
+                      LineCase{"O58/102", "58", 102, ""},   // leading O of a zero-padded number
+                      LineCase{"58/102 ★", "58", 102, ""},  // rarity symbol after it
+                      LineCase{"  58/102 Rare!!", "58", 102, ""},  // words after it
+                      LineCase{"Illus. 5ban Graphics 58/102", "58", 102, ""},
+                      LineCase{"©2021 Pokémon / Nintendo 58/102", "58", 102,
+                               ""},                        // an earlier slash in text
+                      LineCase{"58／102", "58", 102, ""},  // fullwidth slash
+                      LineCase{"SWSH050 ©2020 Pokémon", "SWSH50", {}, ""},
+                      LineCase{"©1999 Wizards 24", "24", {}, ""},  // a year is not a number
+                      LineCase{"Graphics58/102", "58", 102, ""},   // text glued to the number
+                      LineCase{"SWSHO50", "SWSH50", {}, ""},  // O for the zero after the prefix
+                      LineCase{"TGO5/TG3O", "TG5", 30, "TG"}));
+
+TEST(ParseNumberLine, LettersOnlyNumbersBeforeATotal) {
+  for (const LineCase& c : {LineCase{"J/28", "J", 28, ""}, LineCase{"! / 28", "!", 28, ""},
+                            LineCase{"?/28", "?", 28, ""}, LineCase{"ONE/123", "ONE", 123, ""}}) {
+    std::optional<PrintedNumber> parsed = parse_number_line(c.line);
+    ASSERT_TRUE(parsed.has_value()) << c.line;
+    EXPECT_EQ(parsed->number, c.number) << c.line;
+    EXPECT_EQ(parsed->total, c.total) << c.line;
+  }
+  // Words before a slash without a numeric total are not numbers.
+  EXPECT_FALSE(parse_number_line("Pokémon / Nintendo").has_value());
+}
+
+TEST(ParseNumberLine, KeepsANonNumericDenominatorAsAMark) {
+  std::optional<PrintedNumber> parsed = parse_number_line("123/S-P");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->number, "123");
+  EXPECT_FALSE(parsed->total.has_value());
+  EXPECT_EQ(parsed->total_mark, "S-P");
+}
+
+TEST(ParseNumberLine, ReturnsNothingWithoutANumber) {
+  EXPECT_FALSE(parse_number_line("").has_value());
+  EXPECT_FALSE(parse_number_line("Illus. Ken Sugimori").has_value());
+  EXPECT_FALSE(parse_number_line("©2020 Pokémon").has_value());
+  EXPECT_FALSE(parse_number_line("/").has_value());
+}
+
+TEST(ParseNumberLine, SuffixLettersStayButWordsAreNotSuffixes) {
+  std::optional<PrintedNumber> suffix = parse_number_line("74a");
+  ASSERT_TRUE(suffix.has_value());
+  EXPECT_EQ(suffix->number, "74A");
+  std::optional<PrintedNumber> word = parse_number_line("5ban 12");
+  ASSERT_TRUE(word.has_value());
+  EXPECT_EQ(word->number, "12");
+}
+
+}  // namespace
+}  // namespace cardmint::catalog

@@ -1,0 +1,263 @@
+#include "catalog/match_index.h"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include <fmt/format.h>
+
+#include "catalog/ocr_edit_distance.h"
+#include "catalog/sqlite.h"
+
+namespace cardmint::catalog {
+namespace {
+
+// When both the name and the number line were read they count equally: the name alone is shared
+// by up to 122 cards (Pikachu), the number and total alone by up to a dozen sets.
+constexpr double kNameWeight = 0.5;
+// Names searched for candidates, and the least similarity that still makes one.
+constexpr int kNameCandidates = 8;
+constexpr double kMinNameScore = 0.5;
+// A printed alias is as good evidence as the card's own number, but the original ranks first:
+// base1-4 before its Celebrations reprint cel25cc-CC002, which prints the same "4/102".
+constexpr double kAliasWeight = 0.98;
+// A different number is weak evidence (OCR misread one digit); never as good as the right one.
+constexpr double kOtherNumberWeight = 0.8;
+// A total that does not match: a misread digit is likelier than a wrong set, so partial credit.
+constexpr double kOtherTotalWeight = 0.6;
+// A total was read, but the set prints none (a promo).
+constexpr double kTotalOnPromo = 0.2;
+// No total was read, but the set prints one: OCR often loses the "/102".
+constexpr double kTotalLost = 0.5;
+// The caller's set hint disagrees.
+constexpr double kSetHintPenalty = 0.8;
+
+std::optional<Finish> finish_from_name(std::string_view name) { return parse_finish(name); }
+
+int finish_bit(Finish f) { return 1 << static_cast<int>(f); }
+
+// How well a printed number matches one number a card prints: `totals` are the totals that count
+// as right for it (the set size and, for prefixed subsets, the subset size); `prints_total` false
+// for promos.
+double number_evidence(const PrintedNumber& p, std::string_view number, bool prints_total,
+                       std::initializer_list<std::optional<int>> totals) {
+  const double num =
+      number == p.number ? 1.0 : kOtherNumberWeight * name_similarity(p.number, number);
+  double total = 0.0;
+  if (p.total) {
+    if (!prints_total) {
+      total = kTotalOnPromo;
+    } else {
+      for (const std::optional<int>& t : totals) {
+        if (!t || *t <= 0) continue;
+        const double s =
+            *t == *p.total
+                ? 1.0
+                : kOtherTotalWeight * name_similarity(std::to_string(*p.total), std::to_string(*t));
+        total = std::max(total, s);
+      }
+    }
+  } else {
+    total = prints_total ? kTotalLost : 1.0;
+  }
+  return num * (0.5 + 0.5 * total);
+}
+
+bool total_matches(std::optional<int> printed, bool prints_total,
+                   std::initializer_list<std::optional<int>> totals) {
+  if (!printed) return !prints_total;
+  if (!prints_total) return false;
+  for (const std::optional<int>& t : totals) {
+    if (t && *t == *printed) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<MatchIndex> MatchIndex::load(sqlite3* db) {
+  MatchIndex index;
+  Result<SqliteStmt> cards =
+      prepare_sql(db,
+                  "SELECT c.id, c.set_id, s.release_date, c.name, c.name_norm, c.number_norm, "
+                  "s.official_count, c.subset_count, s.prints_total, s.digital_only "
+                  "FROM cards c JOIN sets s ON s.id = c.set_id ORDER BY c.rowid");
+  if (!cards.ok()) return cards.status();
+  std::unordered_map<std::string, int> name_ids;
+  std::vector<std::string> names_norm;
+  std::vector<std::vector<std::pair<std::string, int>>> spellings;  // name_id → (name, cards)
+  int rc;
+  while ((rc = sqlite3_step(cards->get())) == SQLITE_ROW) {
+    sqlite3_stmt* s = cards->get();
+    IndexedCard c;
+    c.id = column_text(s, 0);
+    c.set_id = column_text(s, 1);
+    c.release_date = column_text(s, 2);
+    const std::string name = column_text(s, 3);
+    const std::string name_norm = column_text(s, 4);
+    c.number = column_text(s, 5);
+    c.official_count = sqlite3_column_int(s, 6);
+    c.subset_count = column_optional_int(s, 7);
+    c.prints_total = sqlite3_column_int(s, 8) != 0;
+    c.digital_only = sqlite3_column_int(s, 9) != 0;
+    auto [it, inserted] = name_ids.emplace(name_norm, static_cast<int>(names_norm.size()));
+    if (inserted) {
+      names_norm.push_back(name_norm);
+      spellings.emplace_back();
+      index.by_name_.emplace_back();
+    }
+    c.name_id = it->second;
+    auto& sp = spellings[static_cast<size_t>(c.name_id)];
+    auto found = std::find_if(sp.begin(), sp.end(), [&](const auto& p) { return p.first == name; });
+    if (found == sp.end()) {
+      sp.emplace_back(name, 1);
+    } else {
+      ++found->second;
+    }
+    const int card_index = static_cast<int>(index.cards_.size());
+    index.by_name_[static_cast<size_t>(c.name_id)].push_back(card_index);
+    index.by_number_[c.number].push_back(card_index);
+    index.by_id_.emplace(c.id, card_index);
+    index.cards_.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading cards");
+
+  Result<SqliteStmt> printings = prepare_sql(db, "SELECT card_id, finish FROM printings");
+  if (!printings.ok()) return printings.status();
+  while ((rc = sqlite3_step(printings->get())) == SQLITE_ROW) {
+    const std::string card_id = column_text(printings->get(), 0);
+    const std::string finish = column_text(printings->get(), 1);
+    auto it = index.by_id_.find(card_id);
+    std::optional<Finish> f = finish_from_name(finish);
+    if (it == index.by_id_.end() || !f) {
+      return Status::internal(fmt::format("bad printing row ({}, {})", card_id, finish));
+    }
+    index.cards_[static_cast<size_t>(it->second)].finishes |=
+        static_cast<std::uint8_t>(finish_bit(*f));
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading printings");
+
+  Result<SqliteStmt> aliases =
+      prepare_sql(db, "SELECT card_id, number_norm, printed_total FROM number_aliases");
+  if (!aliases.ok()) return aliases.status();
+  while ((rc = sqlite3_step(aliases->get())) == SQLITE_ROW) {
+    const std::string card_id = column_text(aliases->get(), 0);
+    auto it = index.by_id_.find(card_id);
+    if (it == index.by_id_.end())
+      return Status::internal("number alias of unknown card " + card_id);
+    IndexedCard& c = index.cards_[static_cast<size_t>(it->second)];
+    c.aliases.push_back({column_text(aliases->get(), 1), column_optional_int(aliases->get(), 2)});
+    std::vector<int>& list = index.by_number_[c.aliases.back().number];
+    if (std::find(list.begin(), list.end(), it->second) == list.end()) list.push_back(it->second);
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading number aliases");
+
+  for (auto& sp : spellings) {
+    // The spelling most cards use; the first one read on a tie.
+    auto best = std::max_element(sp.begin(), sp.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    index.display_names_.push_back(best->first);
+  }
+  index.names_ = NameIndex(std::move(names_norm));
+  return index;
+}
+
+std::optional<int> MatchIndex::find_card(std::string_view id) const {
+  auto it = by_id_.find(std::string(id));
+  if (it == by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+const std::string& MatchIndex::display_name(int name_id) const {
+  return display_names_[static_cast<size_t>(name_id)];
+}
+
+int MatchIndex::cards_with_name(int name_id) const {
+  return static_cast<int>(by_name_[static_cast<size_t>(name_id)].size());
+}
+
+std::vector<int> MatchIndex::find_by_number(std::string_view number_norm, std::optional<int> total,
+                                            bool include_digital) const {
+  std::vector<int> out;
+  auto it = by_number_.find(std::string(number_norm));
+  if (it == by_number_.end()) return out;
+  for (int index : it->second) {
+    const IndexedCard& c = cards_[static_cast<size_t>(index)];
+    if (c.digital_only && !include_digital) continue;
+    bool hit = c.number == number_norm &&
+               total_matches(total, c.prints_total, {c.official_count, c.subset_count});
+    for (const IndexedCard::Alias& a : c.aliases) {
+      hit =
+          hit || (a.number == number_norm && total_matches(total, a.total.has_value(), {a.total}));
+    }
+    if (hit) out.push_back(index);
+  }
+  std::sort(out.begin(), out.end(), [&](int a, int b) {
+    const IndexedCard& ca = cards_[static_cast<size_t>(a)];
+    const IndexedCard& cb = cards_[static_cast<size_t>(b)];
+    return ca.release_date != cb.release_date ? ca.release_date < cb.release_date : ca.id < cb.id;
+  });
+  return out;
+}
+
+std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
+                                         const std::optional<PrintedNumber>& number,
+                                         const RankOptions& options) const {
+  std::vector<ScoredCard> out;
+  const bool have_name = !name_norm.empty();
+  if (!have_name && !number) return out;
+
+  std::unordered_map<int, double> name_scores;  // name_id → similarity, computed once each
+  std::vector<int> candidates;
+  if (have_name) {
+    for (const NameIndex::Hit& hit : names_.search(name_norm, kNameCandidates, kMinNameScore)) {
+      name_scores.emplace(hit.id, hit.score);
+      const std::vector<int>& cards = by_name_[static_cast<size_t>(hit.id)];
+      candidates.insert(candidates.end(), cards.begin(), cards.end());
+    }
+  }
+  if (number) {
+    if (auto it = by_number_.find(number->number); it != by_number_.end()) {
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+
+  const double name_weight = !have_name ? 0.0 : (number ? kNameWeight : 1.0);
+  out.reserve(candidates.size());
+  for (int index : candidates) {
+    const IndexedCard& c = cards_[static_cast<size_t>(index)];
+    if (c.digital_only && !options.include_digital) continue;
+    ScoredCard s;
+    s.card = index;
+    if (have_name) {
+      auto [it, inserted] = name_scores.emplace(c.name_id, 0.0);
+      if (inserted) it->second = name_similarity(name_norm, names_.name(c.name_id));
+      s.name_score = it->second;
+    }
+    if (number) {
+      s.number_score =
+          number_evidence(*number, c.number, c.prints_total, {c.official_count, c.subset_count});
+      for (const IndexedCard::Alias& a : c.aliases) {
+        const double e =
+            kAliasWeight * number_evidence(*number, a.number, a.total.has_value(), {a.total});
+        if (e > s.number_score) {
+          s.number_score = e;
+          s.via_alias = true;
+        }
+      }
+    }
+    s.score = name_weight * s.name_score + (1.0 - name_weight) * s.number_score;
+    if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end(), [&](const ScoredCard& a, const ScoredCard& b) {
+    if (a.score != b.score) return a.score > b.score;
+    const IndexedCard& ca = cards_[static_cast<size_t>(a.card)];
+    const IndexedCard& cb = cards_[static_cast<size_t>(b.card)];
+    return ca.release_date != cb.release_date ? ca.release_date < cb.release_date : ca.id < cb.id;
+  });
+  return out;
+}
+
+}  // namespace cardmint::catalog

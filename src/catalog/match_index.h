@@ -1,0 +1,83 @@
+#pragma once
+// The in-memory keys behind Catalog's lookups: for every card its normalized name and number, its
+// set's printed total and its finishes, indexed by number and by name. Scoring lives here too, so
+// find_by_number and match apply one rule for what a printed total means.
+// Internal to catalog/. Immutable after load(); safe to read from any number of threads.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include "base/status.h"
+#include "catalog/card.h"
+#include "catalog/collector_number.h"
+#include "catalog/name_index.h"
+
+namespace cardmint::catalog {
+
+struct IndexedCard {
+  struct Alias {
+    std::string number;        // normalized
+    std::optional<int> total;  // nullopt: printed without a total
+  };
+  std::string id;
+  std::string set_id;
+  std::string release_date;
+  int name_id = 0;
+  std::string number;  // normalized
+  int official_count = 0;
+  std::optional<int> subset_count;
+  bool prints_total = true;
+  bool digital_only = false;
+  std::uint8_t finishes = 0;  // bit i: kAllFinishes[i]
+  std::vector<Alias> aliases;
+};
+
+struct ScoredCard {
+  int card = 0;  // index into MatchIndex::card()
+  double score = 0.0;
+  double name_score = 0.0;
+  double number_score = 0.0;
+  bool via_alias = false;
+};
+
+class MatchIndex {
+ public:
+  [[nodiscard]] static Result<MatchIndex> load(sqlite3* db);
+
+  const IndexedCard& card(int index) const { return cards_[static_cast<size_t>(index)]; }
+  std::optional<int> find_card(std::string_view id) const;
+  int card_count() const { return static_cast<int>(cards_.size()); }
+
+  const NameIndex& names() const { return names_; }
+  const std::string& display_name(int name_id) const;
+  int cards_with_name(int name_id) const;
+
+  // Cards printing exactly `number` over `total` (Catalog::find_by_number), oldest set first.
+  std::vector<int> find_by_number(std::string_view number_norm, std::optional<int> total,
+                                  bool include_digital) const;
+
+  struct RankOptions {
+    std::optional<std::string> set_id;
+    bool include_digital = false;
+  };
+  // Every card that the name or the number could refer to, scored in [0, 1], best first.
+  std::vector<ScoredCard> rank(std::string_view name_norm,
+                               const std::optional<PrintedNumber>& number,
+                               const RankOptions& options) const;
+
+ private:
+  std::vector<IndexedCard> cards_;
+  std::unordered_map<std::string, int> by_id_;
+  std::unordered_map<std::string, std::vector<int>> by_number_;  // own numbers and aliases
+  std::vector<std::vector<int>> by_name_;                        // name_id → cards
+  std::vector<std::string> display_names_;                       // name_id → name as printed
+  NameIndex names_;
+};
+
+}  // namespace cardmint::catalog
