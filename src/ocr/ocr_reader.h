@@ -1,0 +1,50 @@
+#pragma once
+// Tesseract, wrapped for the two lines a card scanner reads: the printed name and the collector
+// number line. Not thread-safe: one OcrReader per OCR thread (a TessBaseAPI holds per-call state).
+// Init costs ~100 ms, so each thread keeps its reader for its whole life.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "image/rgb_image.h"
+
+namespace cardmint::ocr {
+
+struct OcrOptions {
+  // Folder holding eng.traineddata; empty means Tesseract's compiled-in default (Debian:
+  // /usr/share/tesseract-ocr/5/tessdata).
+  std::filesystem::path tessdata_dir;
+  std::string language = "eng";
+};
+
+enum class LineKind {
+  kName,    // one line of a proper name: letters, spaces, apostrophes, accents, ♀/♂
+  kNumber,  // a strip of small print that contains "58/102", "TG05/TG30" or "SWSH050"
+};
+
+struct OcrLine {
+  std::string text;       // UTF-8, trimmed
+  double confidence = 0;  // Tesseract's mean word confidence, 0..1
+};
+
+class OcrReader {
+ public:
+  // Errors: unavailable when the language data cannot be loaded.
+  [[nodiscard]] static Result<std::unique_ptr<OcrReader>> open(const OcrOptions& options = {});
+  ~OcrReader();
+  OcrReader(const OcrReader&) = delete;
+  OcrReader& operator=(const OcrReader&) = delete;
+
+  // REQUIRES: `band` is a crop with text at least ~15 px high (image::enhance_for_ocr output is
+  // ideal). Errors: invalid_input for an empty image.
+  [[nodiscard]] Result<OcrLine> read(const image::RgbImage& band, LineKind kind);
+
+ private:
+  struct Impl;
+  explicit OcrReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cardmint::ocr
