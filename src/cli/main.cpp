@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include "base/log.h"
+#include "cli/bench_catalog_command.h"
 #include "cli/bench_vlm_command.h"
+#include "cli/catalog_command.h"
 #include "cli/make_test_model_command.h"
 #include "cli/scan_command.h"
 
@@ -14,10 +16,12 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { cardmint::configure_logging(log_level); });
 
   cardmint::cli::register_scan_command(app);
+  cardmint::cli::register_catalog_command(app);
   cardmint::cli::register_make_test_model_command(app);
   CLI::App* bench = app.add_subcommand("bench", "benchmarks, side by side in one run");
   bench->require_subcommand(1);
   cardmint::cli::register_bench_vlm_command(*bench);
+  cardmint::cli::register_bench_catalog_command(*bench);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

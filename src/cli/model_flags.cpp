@@ -1,8 +1,12 @@
 #include "cli/model_flags.h"
 
+#include "catalog/catalog_import.h"
+
 namespace cardmint::cli {
 
 void add_model_flags(CLI::App& command, ModelFlags& flags) {
+  command.add_option("--catalog-db", flags.catalog_db, "catalog built by `cardmint catalog import`")
+      ->envname("CATALOG_DB");
   command.add_option("--model", flags.model_path, "text model GGUF")->envname("MODEL_PATH");
   command.add_option("--mmproj", flags.mmproj_path, "vision projector GGUF")->envname("MMPROJ_PATH");
   command.add_option("--label", flags.label, "source label, e.g. vlm-256m")->envname("MODEL_LABEL");
@@ -23,6 +27,19 @@ vlm::VlmOptions to_vlm_options(const ModelFlags& flags) {
   options.tiling =
       flags.tiling == "smolvlm" ? vlm::TilingPlan::kSmolVlmDefault : vlm::TilingPlan::kSingleTile;
   return options;
+}
+
+}  // namespace cardmint::cli
+
+namespace cardmint::cli {
+
+std::optional<vlm::VlmOptions> optional_vlm_options(const ModelFlags& flags) {
+  if (flags.model_path.empty()) return std::nullopt;
+  return to_vlm_options(flags);
+}
+
+std::string catalog_db_path(const ModelFlags& flags) {
+  return flags.catalog_db.empty() ? catalog::default_catalog_db_path().string() : flags.catalog_db;
 }
 
 }  // namespace cardmint::cli

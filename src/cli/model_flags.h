@@ -1,7 +1,9 @@
 #pragma once
-// The model flags shared by `scan` and `bench`: the same names and environment variables as
-// cardmintd (MODEL_PATH, MMPROJ_PATH, NUM_THREADS), so one setup works for both.
+// The model and catalog flags shared by `scan`, `eval` and `bench`: the same names and environment
+// variables as cardmintd (MODEL_PATH, MMPROJ_PATH, NUM_THREADS, CATALOG_DB), so one setup works
+// for all.
 
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +13,7 @@
 namespace cardmint::cli {
 
 struct ModelFlags {
+  std::string catalog_db;  // empty: catalog::default_catalog_db_path()
   std::string model_path;
   std::string mmproj_path;
   std::string label = "vlm-256m";
@@ -22,5 +25,10 @@ void add_model_flags(CLI::App& command, ModelFlags& flags);
 
 // REQUIRES: flags were parsed (CLI11 has validated tiling).
 vlm::VlmOptions to_vlm_options(const ModelFlags& flags);
+
+// The model to consult, or none when no --model was given (OCR alone).
+std::optional<vlm::VlmOptions> optional_vlm_options(const ModelFlags& flags);
+
+std::string catalog_db_path(const ModelFlags& flags);
 
 }  // namespace cardmint::cli

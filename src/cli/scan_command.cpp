@@ -24,7 +24,8 @@ struct ScanFlags {
 
 int run_scan(const ScanFlags& flags) {
   recognize::RecognizerOptions options;
-  options.vlm = to_vlm_options(flags.model);
+  options.catalog_db = catalog_db_path(flags.model);
+  options.vlm = optional_vlm_options(flags.model);
   options.max_new_tokens = flags.max_new_tokens;
   Result<std::unique_ptr<recognize::Recognizer>> recognizer = recognize::Recognizer::open(options);
   if (!recognizer.ok()) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cardmint::recognize {
 
@@ -19,9 +20,23 @@ struct CardMatch {
   std::string condition;  // near mint, ...
 };
 
+struct Candidate {
+  CardMatch card;
+  double score = 0;  // 0..1, the catalog's ranking score
+};
+
+// What OCR read, for the operator and for debugging misreads.
+struct OcrReading {
+  std::string name;
+  std::string number_line;
+  double name_confidence = 0;    // Tesseract's, 0..1
+  double number_confidence = 0;  // Tesseract's, 0..1
+};
+
 struct RecognitionTimings {
   double decode_ms = 0;
-  double preprocess_ms = 0;
+  double preprocess_ms = 0;  // find + rectify the card, foil estimate
+  double ocr_ms = 0;     // Tesseract over the name and number bands, and the catalog ranking
   double encode_ms = 0;
   double prefill_ms = 0;
   double generate_ms = 0;
@@ -41,6 +56,10 @@ struct Recognition {
   double confidence = 0;          // 0..1
   std::string source;             // "vlm-256m", "vlm-500m", ...
   std::string raw_model_output;   // the model's text, untrusted; service/ embeds it if it parses
+  std::vector<Candidate> candidates;  // best first; the card, when known, is the first
+  std::optional<OcrReading> ocr;
+  std::string finish_hint;            // "normal" | "holo" | "reverse holo", from foil statistics
+  double finish_hint_confidence = 0;
   RecognitionTimings timings;
   TokenCounts tokens;
 };

@@ -1,11 +1,14 @@
 #pragma once
-// The recognition pipeline behind /recognize and `cardmint scan`: decode → preprocess → model →
-// answer. Thread-safe: any number of HTTP threads call recognize(); decoding runs on the caller's
-// thread, and model work goes through the VlmWorker's bounded queue to the one thread that owns
-// the model.
+// The recognition pipeline behind /recognize and `cardmint scan`: decode → find and rectify the
+// card → OCR + catalog → (when unsure and a model is configured) SmolVLM, snapped to the catalog.
+// Thread-safe: any number of HTTP threads call recognize(); decoding, detection and OCR run on the
+// caller's thread, and model work goes through the VlmWorker's bounded queue to the one thread
+// that owns the model.
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "base/status.h"
@@ -16,7 +19,10 @@
 namespace cardmint::recognize {
 
 struct RecognizerOptions {
-  vlm::VlmOptions vlm;
+  std::filesystem::path catalog_db;  // built by `cardmint catalog import`
+  std::optional<vlm::VlmOptions> vlm;  // none: OCR alone
+  // Below this OCR confidence the model is consulted (when there is one).
+  double escalate_below = 0.85;
   image::DecodeLimits decode_limits;
   int queue_capacity = 32;       // requests waiting for the model; beyond it recognize() is busy
   int max_new_tokens = 160;      // longest model answer
@@ -25,7 +31,8 @@ struct RecognizerOptions {
 
 class Recognizer {
  public:
-  // Loads the models (seconds). Errors: unavailable when a model file is missing or broken.
+  // Opens the catalog and loads the model (seconds). Errors: unavailable when the catalog or a
+  // model file is missing or broken.
   [[nodiscard]] static Result<std::unique_ptr<Recognizer>> open(const RecognizerOptions& options);
   ~Recognizer();  // finishes queued work, then stops the model thread
   Recognizer(const Recognizer&) = delete;
@@ -33,7 +40,7 @@ class Recognizer {
 
   // Errors: decode errors from image::decode_image (413/415/422 class), busy when the model queue is
   // full, unavailable after drain() began, internal for a model failure. Garbage from the model is
-  // not an error: it is an unknown card.
+  // not an error: it is an unknown card, and so is a photo with no card in it.
   [[nodiscard]] Result<Recognition> recognize(std::span<const std::uint8_t> image_bytes);
 
   // Stops accepting new work; recognize() calls already queued still complete.

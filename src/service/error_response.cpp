@@ -1,8 +1,8 @@
 #include "service/error_response.h"
 
-#include <httplib.h>
-
 #include <array>
+
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 namespace cardmint::service {

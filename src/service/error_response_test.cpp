@@ -1,7 +1,6 @@
 #include "service/error_response.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 namespace cardmint::service {

@@ -1,8 +1,8 @@
 #include "service/model_loader.h"
 
-#include <fmt/format.h>
-
 #include <condition_variable>
+
+#include <fmt/format.h>
 
 #include "base/log.h"
 
@@ -55,8 +55,8 @@ void ModelLoader::load(std::stop_token stop, recognize::RecognizerOptions option
   if (stop.stop_requested()) return;
 
   const auto started = std::chrono::steady_clock::now();
-  logger("service")->info("loading {} and {}", options.vlm.model_path.string(),
-                          options.vlm.mmproj_path.string());
+  logger("service")->info("loading catalog {} and {}", options.catalog_db.string(),
+                          options.vlm ? options.vlm->model_path.string() : "no model (OCR only)");
   Result<std::unique_ptr<recognize::Recognizer>> opened = recognize::Recognizer::open(options);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -1,14 +1,16 @@
 #include "service/service_config.h"
 
-#include <fmt/format.h>
-
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <map>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "catalog/catalog_import.h"
 
 namespace cardmint::service {
 namespace {
@@ -21,12 +23,16 @@ struct Setting {
   std::string_view help;
 };
 
-constexpr Setting kModel{"--model", "MODEL_PATH", "text model GGUF (required)"};
-constexpr Setting kMmproj{"--mmproj", "MMPROJ_PATH", "vision projector GGUF (required)"};
+constexpr Setting kCatalogDb{"--catalog-db", "CATALOG_DB",
+                             "catalog from `cardmint catalog import`"};
+constexpr Setting kModel{"--model", "MODEL_PATH", "text model GGUF (optional: OCR alone without)"};
+constexpr Setting kMmproj{"--mmproj", "MMPROJ_PATH", "vision projector GGUF (with --model)"};
 constexpr Setting kLabel{"--model-label", "MODEL_LABEL", "reported as \"source\""};
 constexpr Setting kThreads{"--threads", "NUM_THREADS", "model threads"};
 constexpr Setting kTiling{"--tiling", "TILING", "single | smolvlm"};
 constexpr Setting kMaxNewTokens{"--max-new-tokens", "MAX_NEW_TOKENS", "longest model answer"};
+constexpr Setting kConstrain{"--constrain-output", "CONSTRAIN_OUTPUT",
+                             "true: the model must answer in the card JSON grammar"};
 constexpr Setting kCacheSize{"--cache-size", "CACHE_SIZE", "remembered cards, 0 = off"};
 constexpr Setting kBatchSize{"--batch-size", "BATCH_SIZE", "images per model run"};
 constexpr Setting kProgressive{"--progressive-mode", "PROGRESSIVE_MODE", "true | false"};
@@ -37,9 +43,10 @@ constexpr Setting kQueue{"--queue-capacity", "QUEUE_CAPACITY", "requests waiting
 constexpr Setting kHttpThreads{"--http-threads", "HTTP_THREADS", "HTTP worker threads"};
 constexpr Setting kLogLevel{"--log-level", "LOG_LEVEL", "trace | debug | info | warn | error"};
 
-constexpr std::array kSettings = {kModel,        kMmproj,    kLabel,     kThreads,     kTiling,
-                                  kMaxNewTokens, kCacheSize, kBatchSize, kProgressive, kHost,
-                                  kPort,         kMaxUpload, kQueue,     kHttpThreads, kLogLevel};
+constexpr std::array kSettings = {kCatalogDb,   kModel,        kMmproj,    kLabel,     kThreads,
+                                  kTiling,      kMaxNewTokens, kConstrain, kCacheSize, kBatchSize,
+                                  kProgressive, kHost,         kPort,      kMaxUpload, kQueue,
+                                  kHttpThreads, kLogLevel};
 
 // The environment-only test hook has no flag.
 constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
@@ -182,12 +189,15 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
 
   ServiceConfig c;
   Resolver r(app, flags, env);
+  c.catalog_db = catalog::default_catalog_db_path().string();
+  r.text(kCatalogDb, c.catalog_db);
   r.text(kModel, c.model_path);
   r.text(kMmproj, c.mmproj_path);
   r.text(kLabel, c.model_label);
   r.integer(kThreads, 1, 256, c.num_threads);
   r.one_of(kTiling, kTilingNames, c.tiling);
   r.integer(kMaxNewTokens, 1, 4096, c.max_new_tokens);
+  r.boolean(kConstrain, c.constrain_output);
   r.integer(kCacheSize, 0, 10'000'000, c.cache_size);
   r.integer(kBatchSize, 1, 64, c.batch_size);
   r.boolean(kProgressive, c.progressive_mode);
@@ -203,8 +213,9 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
 
   if (c.model_label.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kLabel)));
   if (c.host.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kHost)));
-  if (c.model_path.empty()) r.fail(fmt::format("{} is required", setting_name(kModel)));
-  if (c.mmproj_path.empty()) r.fail(fmt::format("{} is required", setting_name(kMmproj)));
+  if (c.model_path.empty() != c.mmproj_path.empty()) {
+    r.fail(fmt::format("{} and {} go together", setting_name(kModel), setting_name(kMmproj)));
+  }
   if (!r.status().ok()) return r.status();
   return c;
 }
@@ -218,14 +229,20 @@ std::string service_help() {
 
 recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config) {
   recognize::RecognizerOptions options;
-  options.vlm.model_path = config.model_path;
-  options.vlm.mmproj_path = config.mmproj_path;
-  options.vlm.label = config.model_label;
-  options.vlm.threads = config.num_threads;
-  options.vlm.tiling = config.tiling;
+  options.catalog_db = config.catalog_db;
+  if (!config.model_path.empty()) {
+    vlm::VlmOptions model;
+    model.model_path = config.model_path;
+    model.mmproj_path = config.mmproj_path;
+    model.label = config.model_label;
+    model.threads = config.num_threads;
+    model.tiling = config.tiling;
+    options.vlm = model;
+  }
   options.decode_limits.max_bytes = config.max_upload_bytes;
   options.queue_capacity = config.queue_capacity;
   options.max_new_tokens = config.max_new_tokens;
+  options.constrain_output = config.constrain_output;
   return options;
 }
 

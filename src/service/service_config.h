@@ -14,13 +14,17 @@
 namespace cardmint::service {
 
 struct ServiceConfig {
-  // Models (MODEL_PATH, MMPROJ_PATH are required; the rest have defaults).
+  // The catalog every answer is checked against (CATALOG_DB; default: where `cardmint catalog
+  // import` writes it).
+  std::string catalog_db;  // --catalog-db, CATALOG_DB
+  // The model, optional: without MODEL_PATH/MMPROJ_PATH the service answers from OCR alone.
   std::string model_path;                // --model, MODEL_PATH
   std::string mmproj_path;               // --mmproj, MMPROJ_PATH
   std::string model_label = "vlm-256m";  // --model-label, MODEL_LABEL: the result's "source"
   int num_threads = 2;                   // --threads, NUM_THREADS: model threads
   vlm::TilingPlan tiling = vlm::TilingPlan::kSingleTile;  // --tiling, TILING: single | smolvlm
   int max_new_tokens = 160;                               // --max-new-tokens, MAX_NEW_TOKENS
+  bool constrain_output = true;  // --constrain-output, CONSTRAIN_OUTPUT: the card JSON grammar
   // Parsed and validated now; used by the cache, batching and progressive-answer changes.
   int cache_size = 10'000;        // --cache-size, CACHE_SIZE: remembered cards, 0 = off
   int batch_size = 1;             // --batch-size, BATCH_SIZE: images per model run

@@ -1,10 +1,10 @@
 #include "service/service_config.h"
 
-#include <gtest/gtest.h>
-
 #include <map>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace cardmint::service {
 namespace {
@@ -42,6 +42,8 @@ TEST(ServiceConfigTest, DefaultsApplyWhenNeitherFlagNorEnvIsSet) {
   EXPECT_EQ(c->model_label, "vlm-256m");
   EXPECT_EQ(c->tiling, vlm::TilingPlan::kSingleTile);
   EXPECT_FALSE(c->progressive_mode);
+  EXPECT_TRUE(c->constrain_output);
+  EXPECT_EQ(c->max_new_tokens, 160);
   EXPECT_EQ(c->load_delay_ms_for_test, 0);
   EXPECT_EQ(c->model_path, "/m/text.gguf");
   EXPECT_EQ(c->mmproj_path, "/m/mmproj.gguf");
@@ -60,6 +62,8 @@ TEST(ServiceConfigTest, EnvOverridesDefaults) {
                                  {"HTTP_THREADS", "20"},
                                  {"MODEL_LABEL", "vlm-500m"},
                                  {"TILING", "smolvlm"},
+                                 {"MAX_NEW_TOKENS", "64"},
+                                 {"CONSTRAIN_OUTPUT", "no"},
                                  {"CARDMINT_LOAD_DELAY_MS_FOR_TEST", "1500"}}));
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_EQ(c->port, 9001);
@@ -73,6 +77,8 @@ TEST(ServiceConfigTest, EnvOverridesDefaults) {
   EXPECT_EQ(c->http_threads, 20);
   EXPECT_EQ(c->model_label, "vlm-500m");
   EXPECT_EQ(c->tiling, vlm::TilingPlan::kSmolVlmDefault);
+  EXPECT_EQ(c->max_new_tokens, 64);
+  EXPECT_FALSE(c->constrain_output);
   EXPECT_EQ(c->load_delay_ms_for_test, 1500);
 }
 
@@ -133,11 +139,23 @@ TEST(ServiceConfigTest, MalformedChoicesAreErrors) {
   EXPECT_FALSE(parse({"--no-such-flag", "1"}, kModelsEnv).ok());
 }
 
-TEST(ServiceConfigTest, ModelPathsAreRequired) {
+TEST(ServiceConfigTest, ModelPathsGoTogetherOrNotAtAll) {
   Result<ServiceConfig> c = parse({}, {{"MMPROJ_PATH", "/m/mmproj.gguf"}});
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("MODEL_PATH"), std::string::npos);
   EXPECT_FALSE(parse({}, {{"MODEL_PATH", "/m/text.gguf"}}).ok());
+  Result<ServiceConfig> ocr_only = parse({}, {});
+  ASSERT_TRUE(ocr_only.ok()) << ocr_only.status().to_string();
+  EXPECT_FALSE(to_recognizer_options(*ocr_only).vlm.has_value());
+  EXPECT_TRUE(to_recognizer_options(*parse({}, kModelsEnv)).vlm.has_value());
+}
+
+TEST(ServiceConfigTest, CatalogDbFlagWinsOverEnvironment) {
+  Result<ServiceConfig> c =
+      parse({"--catalog-db", "/flag.sqlite"}, {{"CATALOG_DB", "/env.sqlite"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->catalog_db, "/flag.sqlite");
+  EXPECT_EQ(to_recognizer_options(*c).catalog_db, "/flag.sqlite");
 }
 
 TEST(ServiceConfigTest, HelpIsNotAnError) {
@@ -149,15 +167,21 @@ TEST(ServiceConfigTest, HelpIsNotAnError) {
 
 TEST(ServiceConfigTest, RecognizerOptionsCarryTheSettings) {
   Result<ServiceConfig> c =
-      parse({"--queue-capacity", "5", "--max-new-tokens", "40", "--max-upload-bytes", "1234"},
+      parse({"--queue-capacity", "5", "--max-new-tokens", "40", "--max-upload-bytes", "1234",
+             "--constrain-output", "false", "--tiling", "smolvlm", "--threads", "3"},
             kModelsEnv);
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   const recognize::RecognizerOptions o = to_recognizer_options(*c);
   EXPECT_EQ(o.queue_capacity, 5);
   EXPECT_EQ(o.max_new_tokens, 40);
   EXPECT_EQ(o.decode_limits.max_bytes, 1234u);
-  EXPECT_EQ(o.vlm.label, "vlm-256m");
-  EXPECT_EQ(o.vlm.model_path, "/m/text.gguf");
+  EXPECT_FALSE(o.constrain_output);
+  ASSERT_TRUE(o.vlm.has_value());
+  EXPECT_EQ(o.vlm->label, "vlm-256m");
+  EXPECT_EQ(o.vlm->tiling, vlm::TilingPlan::kSmolVlmDefault);
+  EXPECT_EQ(o.vlm->threads, 3);
+  EXPECT_EQ(o.vlm->model_path, "/m/text.gguf");
+  EXPECT_EQ(o.vlm->mmproj_path, "/m/mmproj.gguf");
 }
 
 }  // namespace

@@ -2,26 +2,53 @@
 
 namespace cardmint::wire {
 
+namespace {
+
+nlohmann::json card_json(const recognize::CardMatch& c) {
+  return {{"id", c.id},         {"name", c.name},
+          {"set_id", c.set_id}, {"set_name", c.set_name},
+          {"number", c.number}, {"printed_total", c.printed_total},
+          {"finish", c.finish}, {"condition", c.condition}};
+}
+
+}  // namespace
+
 nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::string& request_id) {
   nlohmann::json out;
   if (r.card) {
-    const recognize::CardMatch& c = *r.card;
-    out["card"] = {{"id", c.id},         {"name", c.name},
-                   {"set_id", c.set_id}, {"set_name", c.set_name},
-                   {"number", c.number}, {"printed_total", c.printed_total},
-                   {"finish", c.finish}, {"condition", c.condition}};
+    out["card"] = card_json(*r.card);
   } else {
     out["card"] = nullptr;
     out["unknown_reason"] = r.unknown_reason;
   }
   out["confidence"] = r.confidence;
   out["source"] = r.source;
+  out["candidates"] = nlohmann::json::array();
+  for (const recognize::Candidate& c : r.candidates) {
+    nlohmann::json entry = card_json(c.card);
+    entry["score"] = c.score;
+    out["candidates"].push_back(std::move(entry));
+  }
+  if (r.ocr) {
+    out["ocr"] = {{"name", r.ocr->name},
+                  {"number_line", r.ocr->number_line},
+                  {"name_confidence", r.ocr->name_confidence},
+                  {"number_confidence", r.ocr->number_confidence}};
+  }
+  if (!r.finish_hint.empty()) {
+    out["finish_hint"] = {{"finish", r.finish_hint}, {"confidence", r.finish_hint_confidence}};
+  }
   // Model output is untrusted: embedded as JSON only when it parses, never trusted beyond that.
-  nlohmann::json raw = nlohmann::json::parse(r.raw_model_output, nullptr, false);
-  out["raw"] = raw.is_discarded() ? nlohmann::json(r.raw_model_output) : raw;
+  if (r.raw_model_output.empty()) {
+    out["raw"] = nullptr;
+  } else {
+    nlohmann::json raw = nlohmann::json::parse(r.raw_model_output, nullptr, false);
+    out["raw"] = raw.is_discarded() ? nlohmann::json(r.raw_model_output) : raw;
+  }
   const recognize::RecognitionTimings& t = r.timings;
   out["timings_ms"] = {{"decode", t.decode_ms},   {"preprocess", t.preprocess_ms},
-                       {"encode", t.encode_ms},   {"prefill", t.prefill_ms},
+                       {"ocr", t.ocr_ms},         {"encode", t.encode_ms},
+                       {"prefill", t.prefill_ms},
                        {"generate", t.generate_ms}, {"queue", t.queue_ms},
                        {"total", t.total_ms}};
   out["tokens"] = {{"image", r.tokens.image},

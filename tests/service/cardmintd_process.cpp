@@ -1,7 +1,6 @@
 #include "tests/service/cardmintd_process.h"
 
 #include <fcntl.h>
-#include <httplib.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -15,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include <httplib.h>
 
 extern char** environ;
 
@@ -119,14 +120,30 @@ const TinyModelFiles& tiny_model_files() {
   return files;
 }
 
+const fs::path& test_catalog_db() {
+  static const fs::path db = [] {
+    const fs::path path = scratch_dir() / "catalog.sqlite";
+    std::optional<int> code = run_to_completion(
+        {CARDMINT_CLI_PATH, "catalog", "import", "--db", path.string()}, std::chrono::seconds(300));
+    if (code != 0 || !fs::exists(path)) {
+      throw std::runtime_error("cardmint catalog import failed to write " + path.string());
+    }
+    return path;
+  }();
+  return db;
+}
+
 CardmintdProcess::CardmintdProcess(const std::vector<std::string>& flags,
                                    const std::map<std::string, std::string>& env) {
   static std::atomic<int> counter{0};
   log_path_ = scratch_dir() / ("cardmintd-" + std::to_string(counter++) + ".log");
   const TinyModelFiles& models = tiny_model_files();
-  std::vector<std::string> args = {
-      CARDMINTD_PATH,        "--host",   "127.0.0.1",           "--port", "0", "--model",
-      models.model.string(), "--mmproj", models.mmproj.string()};
+  // One model thread: ggml's threads meet at spin barriers, which stall for whole scheduler slices
+  // when ctest -j runs several servers on a small machine; the tiny model is as fast on one.
+  std::vector<std::string> args = {CARDMINTD_PATH, "--host", "127.0.0.1", "--port", "0",
+                                   "--threads",    "1"};
+  args.insert(args.end(), {"--model", models.model.string(), "--mmproj", models.mmproj.string(),
+                           "--catalog-db", test_catalog_db().string()});
   args.insert(args.end(), flags.begin(), flags.end());
   const ExecImage image(args, env);
 

@@ -1,15 +1,16 @@
 // cardmintd's lifecycle against the real binary: /ready while the models load, the drain on
 // SIGTERM, and 503 + Retry-After when the model queue is full.
 
-#include <gtest/gtest.h>
-#include <httplib.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/service/cardmintd_process.h"
 #include "tests/service/service_client.h"
@@ -36,7 +37,7 @@ std::vector<Answer> recognize_concurrently(int port, int n, std::atomic<int>* st
   for (int i = 0; i < n; ++i) {
     clients.emplace_back([&, i] {
       httplib::Client client("127.0.0.1", port);
-      client.set_read_timeout(std::chrono::seconds(60));
+      client.set_read_timeout(std::chrono::seconds(120));
       if (started) ++*started;
       httplib::Result res = client.Post("/recognize", jpeg, "image/jpeg");
       answers[i].at = Clock::now();
@@ -72,8 +73,9 @@ TEST(LifecycleTest, ReadyIs503WhileLoadingThen200) {
 }
 
 TEST(LifecycleTest, SigtermFinishesInFlightRequestsThenExitsZero) {
-  // Long answers keep the six requests in the model queue for a while after SIGTERM.
-  CardmintdProcess server({"--max-new-tokens", "2048", "--queue-capacity", "16"});
+  // Unconstrained, the tiny model talks until the token limit: ~0.6 s a request on 2 cores, so
+  // six of them, one after another on the model thread, are still running after the signal.
+  CardmintdProcess server({"--constrain-output", "false", "--max-new-tokens", "1024"});
   ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << server.log();
 
   constexpr int kRequests = 6;
@@ -82,7 +84,7 @@ TEST(LifecycleTest, SigtermFinishesInFlightRequestsThenExitsZero) {
   std::jthread load([&] { answers = recognize_concurrently(server.port(), kRequests, &started); });
   while (started < kRequests) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   // Let the requests reach the server: connect, send, get accepted.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
 
   const Clock::time_point sigterm_at = Clock::now();
   server.send_signal(SIGTERM);
@@ -106,7 +108,10 @@ TEST(LifecycleTest, SigtermFinishesInFlightRequestsThenExitsZero) {
 }
 
 TEST(LifecycleTest, FullQueueAnswers503WithRetryAfter) {
-  CardmintdProcess server({"--queue-capacity", "1", "--max-new-tokens", "512"});
+  // One job on the model thread, one waiting; each takes a few hundred ms (see above), while the
+  // twelve arrive within milliseconds.
+  CardmintdProcess server(
+      {"--queue-capacity", "1", "--constrain-output", "false", "--max-new-tokens", "512"});
   ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << server.log();
 
   const std::vector<Answer> answers = recognize_concurrently(server.port(), 12);

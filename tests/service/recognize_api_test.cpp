@@ -1,13 +1,13 @@
 // /recognize, /health and the error contract against one real cardmintd on the tiny model.
 
-#include <gtest/gtest.h>
-#include <httplib.h>
-
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/service/cardmintd_process.h"
 #include "tests/service/service_client.h"
@@ -176,7 +176,7 @@ TEST_F(RecognizeApiTest, SixteenConcurrentClientsAreAllAnswered) {
     for (int i = 0; i < kClients; ++i) {
       clients.emplace_back([&, i] {
         httplib::Client client("127.0.0.1", port());
-        client.set_read_timeout(std::chrono::seconds(60));
+        client.set_read_timeout(std::chrono::seconds(120));
         httplib::Result res = client.Post("/recognize", jpeg, "image/jpeg");
         if (res) {
           statuses[i] = res->status;

@@ -1,6 +1,7 @@
 #include "tests/service/service_client.h"
 
 #include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/service/test_images.h"
@@ -11,7 +12,7 @@ namespace {
 httplib::Client client_for(int port) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(std::chrono::seconds(5));
-  client.set_read_timeout(std::chrono::seconds(60));
+  client.set_read_timeout(std::chrono::seconds(120));
   client.set_write_timeout(std::chrono::seconds(10));
   return client;
 }

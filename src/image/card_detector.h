@@ -1,0 +1,32 @@
+#pragma once
+// Finds one trading card in a photo of it lying on a desk (wood, cloth, gradients, shadows, glare,
+// a clear sleeve), tilted up to ~15° and turned any way in the image plane.
+// Thread-safe: free functions with no shared state.
+
+#include "base/status.h"
+#include "image/card_quad.h"
+#include "image/rgb_image.h"
+
+namespace cardmint::image {
+
+struct CardDetectorOptions {
+  // Candidates are searched on a copy scaled so its longest side is this; the corners are then
+  // refined on the full-resolution photo. 640 keeps detection near 10 ms on a 1600x1200 photo
+  // while a card filling a third of the frame still spans ~200 px.
+  int detect_max_side_px = 640;
+  // Below this the best candidate is reported as not found rather than guessed.
+  double min_score = 0.35;
+  // A card smaller than this fraction of the photo's area is too small to read anyway.
+  double min_area_fraction = 0.03;
+};
+
+// Finds the card's four corners in `photo` pixels, clockwise. corners[0]→corners[1] is a short
+// side; of the two short sides the one higher in the photo is taken as the top, so corners[0]
+// is the card's top-left only provisionally: rectify_card() decides 0° vs 180° from the content
+// and reorders. Errors: invalid_input for an empty or inconsistent image; not_found with a
+// reason ("no card-shaped quadrilateral found: ...") when nothing card-like scores min_score;
+// internal when OpenCV fails.
+[[nodiscard]] Result<CardQuad> find_card(const RgbImage& photo,
+                                         const CardDetectorOptions& options = {});
+
+}  // namespace cardmint::image

@@ -1,0 +1,102 @@
+#include "image/text_bands.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "image/cv_interop.h"
+
+namespace cardmint::image {
+namespace {
+
+// Fractions of the canonical card (63x88 mm). The name's cap line sits ~4% from the top on
+// modern cards and ~6% on classic ones; its baseline at ~9-10%. Stage-1 cards push the name
+// right (the evolves-from picture), and the HP starts at ~72% on a long name.
+constexpr double kNameX0 = 0.04, kNameX1 = 0.76, kNameY0 = 0.025, kNameY1 = 0.125;
+// The number line is ~95-96% down; Sword & Shield and later put the illustrator line just above
+// it, at ~92-93%, which the strip keeps so OCR can anchor on "Illus.".
+constexpr double kStripX0 = 0.03, kStripX1 = 0.97, kStripY0 = 0.895, kStripY1 = 0.985;
+constexpr double kSplitLeft = 0.55;   // end of the left crop, as a fraction of the card width
+constexpr double kSplitRight = 0.45;  // start of the right crop
+
+BandRect rect_of(const RgbImage& card, double x0, double y0, double x1, double y1) {
+  BandRect r;
+  r.x = int(std::lround(x0 * card.width));
+  r.y = int(std::lround(y0 * card.height));
+  r.width = std::max(1, int(std::lround(x1 * card.width)) - r.x);
+  r.height = std::max(1, int(std::lround(y1 * card.height)) - r.y);
+  return r;
+}
+
+RgbImage crop(const RgbImage& card, const BandRect& r) {
+  RgbImage out;
+  out.width = r.width;
+  out.height = r.height;
+  out.pixels.resize(std::size_t(r.width) * std::size_t(r.height) * 3);
+  const std::size_t row_bytes = std::size_t(r.width) * 3;
+  for (int y = 0; y < r.height; ++y) {
+    const std::size_t src = (std::size_t(r.y + y) * std::size_t(card.width) + std::size_t(r.x)) * 3;
+    std::copy_n(card.pixels.begin() + std::ptrdiff_t(src), row_bytes,
+                out.pixels.begin() + std::ptrdiff_t(std::size_t(y) * row_bytes));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<TextBands> crop_text_bands(const RgbImage& card) {
+  if (Status s = check_rgb_image(card, "card image"); !s.ok()) return s;
+  // Below ~100 px of height the 1.5 mm number would be under 2 px: nothing to read.
+  if (card.width < 64 || card.height < 100) {
+    return Status::invalid_input(fmt::format(
+        "card image is {}x{}, too small to crop text from", card.width, card.height));
+  }
+  TextBands bands;
+  bands.name_rect = rect_of(card, kNameX0, kNameY0, kNameX1, kNameY1);
+  bands.number_strip_rect = rect_of(card, kStripX0, kStripY0, kStripX1, kStripY1);
+  bands.number_left_rect = rect_of(card, kStripX0, kStripY0, kSplitLeft, kStripY1);
+  bands.number_right_rect = rect_of(card, kSplitRight, kStripY0, kStripX1, kStripY1);
+  bands.name = crop(card, bands.name_rect);
+  bands.number_strip = crop(card, bands.number_strip_rect);
+  bands.number_left = crop(card, bands.number_left_rect);
+  bands.number_right = crop(card, bands.number_right_rect);
+  return bands;
+}
+
+Result<RgbImage> enhance_for_ocr(const RgbImage& band, const EnhanceOptions& options) {
+  if (Status s = check_rgb_image(band, "text band"); !s.ok()) return s;
+  if (!(options.scale > 0 && options.scale <= 8)) {
+    return Status::invalid_input(fmt::format("enhance scale {} is outside (0, 8]", options.scale));
+  }
+  if (!(options.clahe_clip_limit > 0)) {
+    return Status::invalid_input("CLAHE clip limit must be positive");
+  }
+  try {
+    cv::Mat gray;
+    cv::cvtColor(view_of(band), gray, cv::COLOR_RGB2GRAY);
+    if (options.scale != 1.0) {
+      const int w = std::max(1, int(std::lround(band.width * options.scale)));
+      const int h = std::max(1, int(std::lround(band.height * options.scale)));
+      cv::resize(gray, gray, cv::Size(w, h), 0, 0,
+                 options.scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+    }
+    // Tiles of ~64 px: a few glyphs each, so one glare patch or shadow edge gets its own curve.
+    const cv::Size tiles(std::clamp(gray.cols / 64, 1, 16), std::clamp(gray.rows / 64, 1, 16));
+    cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(options.clahe_clip_limit, tiles);
+    cv::Mat equalised;
+    clahe->apply(gray, equalised);
+    cv::Mat rgb;
+    cv::cvtColor(equalised, rgb, cv::COLOR_GRAY2RGB);
+    return rgb_image_of(rgb);
+  } catch (const cv::Exception& e) {
+    return Status::internal(fmt::format("text enhancement failed in OpenCV: {}", e.err));
+  } catch (const std::bad_alloc&) {
+    return Status::internal("out of memory enhancing a text band");
+  }
+}
+
+}  // namespace cardmint::image
