@@ -5,6 +5,7 @@
 #include "cli/bench_catalog_command.h"
 #include "cli/bench_vlm_command.h"
 #include "cli/catalog_command.h"
+#include "cli/eval_command.h"
 #include "cli/make_test_model_command.h"
 #include "cli/scan_command.h"
 
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
 
   cardmint::cli::register_scan_command(app);
   cardmint::cli::register_catalog_command(app);
+  cardmint::cli::register_eval_command(app);
   cardmint::cli::register_make_test_model_command(app);
   CLI::App* bench = app.add_subcommand("bench", "benchmarks, side by side in one run");
   bench->require_subcommand(1);

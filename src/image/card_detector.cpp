@@ -20,7 +20,7 @@ namespace {
 
 constexpr double kCardAspect = 63.0 / 88.0;
 // Colour steps are measured in 8-bit Lab units on the detection copy (about ΔE).
-constexpr double kSupportStep = 14;  // a side sample counts as "on an edge" above this
+constexpr double kSupportStep = 8;  // a side sample counts as "on an edge" above this
 constexpr double kRefineStep = 8;    // weaker steps are ignored when snapping sides
 // Bands of this many pixels either side of a line: narrower than a card border at 640 px
 // (~6-10 px), so a side's step compares border to desk, not desk to artwork.
@@ -327,7 +327,7 @@ const Candidate& choose(const std::vector<Candidate>& ranked, const EdgeProbe& p
     for (const Candidate& c : ranked) {  // best first
       if (&c == best || c.score < min_score) continue;
       const double ratio = best->area / c.area;
-      const double needed = ratio > 0.70 ? 0.5 : 0.85;
+      const double needed = ratio > 0.70 ? 0.65 : 0.85;
       if (ratio < 0.97 && c.score >= needed * best->score && contains(c.quad, best->quad) &&
           !gap_is_desk(probe, best->quad, c.quad)) {
         next = &c;
@@ -467,18 +467,9 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
   }
   std::sort(ranked.begin(), ranked.end(),
             [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-  const Candidate& top = ranked.front();
-  if (top.score < options.min_score) {
-    return Status::not_found(fmt::format(
-        "no card-shaped quadrilateral found: best of {} candidates scored {:.2f} < {:.2f} "
-        "(side ratio {:.2f}, card is {:.2f}; edge support {:.2f}; {:.0f}% of the photo)",
-        ranked.size(), top.score, options.min_score, top.aspect, kCardAspect, top.edge,
-        100 * top.area));
-  }
 #ifdef CARDMINT_DETECT_DEBUG
   for (const Candidate& c : ranked) fprintf(stderr, "cand score %.3f rim %.0f edge %.2f aspect %.3f area %.3f  (%.0f,%.0f) (%.0f,%.0f) (%.0f,%.0f) (%.0f,%.0f)\n", c.score, c.rim_spread, c.edge, c.aspect, c.area, c.quad[0].x, c.quad[0].y, c.quad[1].x, c.quad[1].y, c.quad[2].x, c.quad[2].y, c.quad[3].x, c.quad[3].y);
 #endif
-  const Candidate& chosen = choose(ranked, probe, options.min_score);
 #ifdef CARDMINT_DETECT_DEBUG
   {
     cv::Mat dbg;
@@ -490,12 +481,18 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
         cv::line(dbg, ranked[k].quad[i] * 2, ranked[k].quad[(i + 1) % 4] * 2, colours[k], 1);
       }
     }
-    for (int i = 0; i < 4; ++i) {
-      cv::circle(dbg, chosen.quad[i] * 2, 4, cv::Scalar(255, 0, 255), 1);
-    }
     cv::imwrite("/tmp/cm/dbg_candidates.png", dbg);
   }
 #endif
+  const Candidate& top = ranked.front();
+  if (top.score < options.min_score) {
+    return Status::not_found(fmt::format(
+        "no card-shaped quadrilateral found: best of {} candidates scored {:.2f} < {:.2f} "
+        "(side ratio {:.2f}, card is {:.2f}; edge support {:.2f}; {:.0f}% of the photo)",
+        ranked.size(), top.score, options.min_score, top.aspect, kCardAspect, top.edge,
+        100 * top.area));
+  }
+  const Candidate& chosen = choose(ranked, probe, options.min_score);
 
   Quad q = small.to_photo(chosen.quad);
 #ifdef CARDMINT_DETECT_DEBUG

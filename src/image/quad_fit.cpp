@@ -33,6 +33,17 @@ double step_at(const cv::Vec3f* prof, int i, int band) {
   return color_step(in, out) / band;
 }
 
+// The colour change (inside minus outside) behind step_at.
+cv::Vec3f step_vector(const cv::Vec3f* prof, int i, int band) {
+  cv::Vec3f in(0, 0, 0);
+  cv::Vec3f out(0, 0, 0);
+  for (int d = 1; d <= band; ++d) {
+    in += prof[i - d];
+    out += prof[i + d];
+  }
+  return (in - out) / float(band);
+}
+
 std::optional<cv::Point2d> intersect(cv::Point2d p1, cv::Point2d d1, cv::Point2d p2,
                                      cv::Point2d d2) {
   const double den = d1.x * d2.y - d1.y * d2.x;
@@ -191,14 +202,29 @@ std::array<EdgeProbe::SideEdge, 4> EdgeProbe::side_edges(const Quad& q, double b
     const cv::Point2d t = (b - a) / len;
     const cv::Point2d n(t.y, -t.x);  // outward for a clockwise quad
     std::array<double, kSamplesPerSide> steps{};
-    int hits = 0;
+    std::array<cv::Vec3f, kSamplesPerSide> diffs{};
+    cv::Vec3f sum(0, 0, 0);
     for (int i = 0; i < kSamplesPerSide; ++i) {
       const double f = kSideStart + (kSideEnd - kSideStart) * (i + 0.5) / kSamplesPerSide;
       if (!profile(a + (b - a) * f, t, n, reach, prof)) continue;
-      double best = 0;
-      for (int s = -1; s <= 1; ++s) best = std::max(best, step_at(prof, reach + s, band));
-      steps[i] = best;
-      if (best >= min_step) ++hits;
+      for (int s = -1; s <= 1; ++s) {
+        const double st = step_at(prof, reach + s, band);
+        if (st > steps[i]) {
+          steps[i] = st;
+          diffs[i] = step_vector(prof, reach + s, band);
+        }
+      }
+      sum += diffs[i];
+    }
+    // A real side changes colour the same way all along (border to desk); texture crossing a
+    // wrong line changes it every which way. Count only samples that agree with the side's mean
+    // change, so a faint but straight edge (a silver border on a white desk) still counts.
+    const double sum_norm = cv::norm(sum);
+    int hits = 0;
+    for (int i = 0; i < kSamplesPerSide; ++i) {
+      if (steps[i] < min_step || sum_norm <= 0) continue;
+      const double agree = diffs[i].dot(sum) / (cv::norm(diffs[i]) * sum_norm);
+      if (agree >= 0.7) ++hits;
     }
     std::nth_element(steps.begin(), steps.begin() + kSamplesPerSide / 2, steps.end());
     out[side].support = double(hits) / kSamplesPerSide;
