@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/elapsed.h"
 #include "base/log.h"
 #include "catalog/card_name.h"
 #include "catalog/catalog.h"
@@ -27,7 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using Clock = SteadyClock;
 
 struct BenchCatalogFlags {
   std::string db;  // empty: import a fresh catalog into a temporary file
@@ -47,10 +48,6 @@ struct Query {
   std::string noisy_name;
   std::string noisy_line;
 };
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 // CPU time of this thread: on a shared machine wall-clock percentiles include time slices given to
 // other processes; CPU time shows what the lookup itself costs.

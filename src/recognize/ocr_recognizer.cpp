@@ -5,17 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "base/elapsed.h"
 #include "image/text_bands.h"
 #include "ocr/ocr_reader.h"
 
 namespace cardmint::recognize {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using Clock = SteadyClock;
 
 // One Tesseract per thread, created on first use: TessBaseAPI is not thread-safe and takes ~100 ms
 // to initialise, so it must be neither shared nor rebuilt per request.

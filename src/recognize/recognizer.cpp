@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/elapsed.h"
 #include "catalog/catalog.h"
 #include "image/card_detector.h"
 #include "image/card_rectifier.h"
@@ -17,11 +18,7 @@
 namespace cardmint::recognize {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
+using Clock = SteadyClock;
 
 // The short turn after the image; the long instructions sit in the cached system prompt.
 constexpr const char* kUserPrompt = "Describe this card as JSON.";

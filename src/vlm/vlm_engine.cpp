@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/elapsed.h"
 #include "base/log.h"
 #include "chat.h"
 #include "common.h"
@@ -19,11 +20,7 @@
 namespace cardmint::vlm {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using Clock = SteadyClock;
 
 // Routes llama.cpp/ggml/mtmd output to the "llama" logger at debug, except warnings and errors.
 void route_llama_logs() {

@@ -1,0 +1,166 @@
+#include "image/text_bands.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+
+#include "image/card_photo_for_test.h"
+#include "image/cv_interop.h"
+
+namespace cardmint::image {
+namespace {
+
+constexpr int kCardWidth = 744;
+constexpr int kCardHeight = 1039;
+
+cv::Mat canonical_face(const test::FaceOptions& options) {
+  cv::Mat resized;
+  cv::resize(test::render_face(options), resized, cv::Size(kCardWidth, kCardHeight), 0, 0,
+             cv::INTER_AREA);
+  return resized;
+}
+
+// Pixels where printing `with` differs from printing `without`: the ink of one text item.
+cv::Mat ink_of(const test::FaceOptions& with, const test::FaceOptions& without) {
+  cv::Mat diff;
+  cv::absdiff(canonical_face(with), canonical_face(without), diff);
+  cv::Mat grey;
+  cv::cvtColor(diff, grey, cv::COLOR_RGB2GRAY);
+  return grey > 40;
+}
+
+double share_inside(const cv::Mat& ink, const BandRect& r) {
+  const double total = cv::countNonZero(ink);
+  const cv::Rect rect(r.x, r.y, r.width, r.height);
+  return total > 0 ? cv::countNonZero(ink(rect & cv::Rect(0, 0, ink.cols, ink.rows))) / total : 0;
+}
+
+TEST(TextBandsTest, NameBandHoldsTheName) {
+  test::FaceOptions named;
+  named.name = "Dragonite";
+  test::FaceOptions unnamed = named;
+  unnamed.name = "";
+  const cv::Mat ink = ink_of(named, unnamed);
+  ASSERT_GT(cv::countNonZero(ink), 500);
+  Result<TextBands> bands = crop_text_bands(test::to_rgb_image(canonical_face(named)));
+  ASSERT_TRUE(bands.ok()) << bands.status().message();
+  EXPECT_GT(share_inside(ink, bands->name_rect), 0.97);
+  EXPECT_LT(share_inside(ink, bands->number_strip_rect), 0.01);
+}
+
+TEST(TextBandsTest, NumberIsInTheRightCornerOnClassicAndTheLeftOnModernCards) {
+  for (bool modern : {false, true}) {
+    test::FaceOptions numbered;
+    numbered.number = "123/165";
+    numbered.number_bottom_left = modern;
+    test::FaceOptions unnumbered = numbered;
+    unnumbered.number = "";
+    const cv::Mat ink = ink_of(numbered, unnumbered);
+    ASSERT_GT(cv::countNonZero(ink), 100);
+    Result<TextBands> bands = crop_text_bands(test::to_rgb_image(canonical_face(numbered)));
+    ASSERT_TRUE(bands.ok()) << bands.status().message();
+    EXPECT_GT(share_inside(ink, bands->number_strip_rect), 0.97) << modern;
+    const BandRect& corner = modern ? bands->number_left_rect : bands->number_right_rect;
+    const BandRect& other = modern ? bands->number_right_rect : bands->number_left_rect;
+    EXPECT_GT(share_inside(ink, corner), 0.97) << modern;
+    EXPECT_LT(share_inside(ink, other), 0.05) << modern;
+    EXPECT_LT(share_inside(ink, bands->name_rect), 0.01) << modern;
+  }
+}
+
+TEST(TextBandsTest, CropsAreTheirRectsOfTheCard) {
+  const RgbImage card = test::to_rgb_image(canonical_face({}));
+  Result<TextBands> bands = crop_text_bands(card);
+  ASSERT_TRUE(bands.ok()) << bands.status().message();
+  const cv::Mat whole = view_of(card);
+  auto expect_crop = [&](const RgbImage& crop, const BandRect& r) {
+    ASSERT_EQ(crop.width, r.width);
+    ASSERT_EQ(crop.height, r.height);
+    ASSERT_GE(r.x, 0);
+    ASSERT_LE(r.x + r.width, card.width);
+    ASSERT_LE(r.y + r.height, card.height);
+    const cv::Mat expected = whole(cv::Rect(r.x, r.y, r.width, r.height));
+    EXPECT_EQ(cv::norm(view_of(crop), expected, cv::NORM_INF), 0.0);
+  };
+  expect_crop(bands->name, bands->name_rect);
+  expect_crop(bands->number_strip, bands->number_strip_rect);
+  expect_crop(bands->number_left, bands->number_left_rect);
+  expect_crop(bands->number_right, bands->number_right_rect);
+  // The two corners overlap, so a number printed mid-strip is whole in one of them.
+  EXPECT_LT(bands->number_right_rect.x, bands->number_left_rect.x + bands->number_left_rect.width);
+}
+
+TEST(TextBandsTest, RejectsTinyOrEmptyCards) {
+  RgbImage tiny;
+  tiny.width = 40;
+  tiny.height = 56;
+  tiny.pixels.assign(40 * 56 * 3, 128);
+  Result<TextBands> bands = crop_text_bands(tiny);
+  ASSERT_FALSE(bands.ok());
+  EXPECT_EQ(bands.status().code(), StatusCode::kInvalidInput);
+  ASSERT_FALSE(crop_text_bands(RgbImage{}).ok());
+}
+
+// A faded number band: grey text on a slightly lighter grey, half of it under a shadow.
+RgbImage faded_band() {
+  cv::Mat band(60, 300, CV_8UC3, cv::Scalar(170, 170, 170));
+  band(cv::Rect(150, 0, 150, 60)).setTo(cv::Scalar(95, 95, 95));
+  cv::putText(band, "58/102", {10, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(140, 140, 140),
+              2, cv::LINE_AA);
+  cv::putText(band, "58/102", {160, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(70, 70, 70),
+              2, cv::LINE_AA);
+  return test::to_rgb_image(band);
+}
+
+// Mean difference between text and background pixels inside the shadowed half.
+double text_contrast(const RgbImage& image) {
+  const cv::Mat reference = view_of(faded_band());
+  cv::Mat text_mask;
+  cv::inRange(reference, cv::Scalar(60, 60, 60), cv::Scalar(80, 80, 80), text_mask);
+  cv::Mat background_mask;
+  cv::inRange(reference, cv::Scalar(95, 95, 95), cv::Scalar(95, 95, 95), background_mask);
+  cv::resize(text_mask, text_mask, cv::Size(image.width, image.height), 0, 0, cv::INTER_NEAREST);
+  cv::resize(background_mask, background_mask, cv::Size(image.width, image.height), 0, 0,
+             cv::INTER_NEAREST);
+  cv::Mat grey;
+  cv::cvtColor(view_of(image), grey, cv::COLOR_RGB2GRAY);
+  return cv::mean(grey, background_mask)[0] - cv::mean(grey, text_mask)[0];
+}
+
+TEST(EnhanceForOcrTest, StretchesFadedTextAndReturnsGrey) {
+  const RgbImage band = faded_band();
+  Result<RgbImage> enhanced = enhance_for_ocr(band);
+  ASSERT_TRUE(enhanced.ok()) << enhanced.status().message();
+  ASSERT_EQ(enhanced->width, band.width);
+  ASSERT_EQ(enhanced->height, band.height);
+  for (std::size_t i = 0; i < enhanced->pixels.size(); i += 3) {
+    ASSERT_EQ(enhanced->pixels[i], enhanced->pixels[i + 1]);
+    ASSERT_EQ(enhanced->pixels[i], enhanced->pixels[i + 2]);
+  }
+  EXPECT_GT(text_contrast(*enhanced), 1.5 * text_contrast(band));
+}
+
+TEST(EnhanceForOcrTest, UpscalesWhenAsked) {
+  const RgbImage band = faded_band();
+  Result<RgbImage> enhanced = enhance_for_ocr(band, {.scale = 2.0});
+  ASSERT_TRUE(enhanced.ok()) << enhanced.status().message();
+  EXPECT_EQ(enhanced->width, 2 * band.width);
+  EXPECT_EQ(enhanced->height, 2 * band.height);
+  EXPECT_EQ(enhanced->pixels.size(), std::size_t(enhanced->width) * enhanced->height * 3);
+}
+
+TEST(EnhanceForOcrTest, RejectsBadOptionsAndImages) {
+  const RgbImage band = faded_band();
+  for (double scale : {0.0, -1.0, 9.0}) {
+    Result<RgbImage> r = enhance_for_ocr(band, {.scale = scale});
+    ASSERT_FALSE(r.ok()) << scale;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  }
+  Result<RgbImage> clip = enhance_for_ocr(band, {.scale = 1.0, .clahe_clip_limit = 0});
+  ASSERT_FALSE(clip.ok());
+  ASSERT_FALSE(enhance_for_ocr(RgbImage{}).ok());
+}
+
+}  // namespace
+}  // namespace cardmint::image
