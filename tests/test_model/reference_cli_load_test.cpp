@@ -12,7 +12,6 @@
 #include <fstream>
 #include <iterator>
 #include <ostream>
-#include <regex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -94,9 +93,18 @@ CliRun run_reference_cli(const vlm::TestModelPaths& paths, const fs::path& image
 // "llama_perf_context_print:        eval time = 1.23 ms / 8 runs": one run per generated token
 // that was not end-of-generation. Returns -1 when the line is missing.
 int generated_token_count(const std::string& log) {
-  static const std::regex kEvalLine(R"((^|\n)[^\n]*[^t] eval time\s*=[^/\n]*/\s*(\d+) runs)");
-  std::smatch m;
-  return std::regex_search(log, m, kEvalLine) ? std::stoi(m[2]) : -1;
+  // Plain string search: std::regex trips GCC 12's -Wmaybe-uninitialized under ASan.
+  for (std::size_t at = log.find("eval time ="); at != std::string::npos;
+       at = log.find("eval time =", at + 1)) {
+    if (at >= 7 && log.compare(at - 7, 7, "prompt ") == 0) continue;
+    const std::size_t end = log.find('\n', at);
+    const std::string line = log.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const std::size_t slash = line.find('/');
+    const std::size_t runs = line.find(" runs");
+    if (slash == std::string::npos || runs == std::string::npos || runs < slash) continue;
+    return std::atoi(line.c_str() + slash + 1);
+  }
+  return -1;
 }
 
 int count_occurrences(const std::string& log, const std::string& needle) {
