@@ -12,15 +12,32 @@
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
-#include "image/card_candidates.h"
 #include "image/cv_interop.h"
 #include "image/quad_fit.h"
 
 namespace cardmint::image {
 namespace {
 
-// A peak this fraction of the strongest counts as "nearly as strong" when snapping sides outwards.
+constexpr double kCardAspect = 63.0 / 88.0;
+// Colour steps are measured in 8-bit Lab units on the detection copy (about ΔE).
+constexpr double kSupportStep = 8;  // a side sample counts as "on an edge" above this
+constexpr double kRefineStep = 8;    // weaker steps are ignored when snapping sides
+// Bands of this many pixels either side of a line: narrower than a card border at 640 px
+// (~6-10 px), so a side's step compares border to desk, not desk to artwork.
+constexpr double kDetectBand = 2;
+// A peak this fraction of the strongest counts as "nearly as strong" when settling sides outwards.
 constexpr double kOuterRatio = 0.5;
+// Two rings around a quad whose mean colours differ by less than this look like the same desk.
+constexpr double kSameSurfaceStep = 14;
+
+struct Candidate {
+  Quad quad{};
+  double score = 0;
+  double edge = 0;
+  double aspect = 0;
+  double area = 0;
+  double rim_spread = 0;  // largest colour difference between the insides of two sides
+};
 
 struct Scene {
   cv::Mat rgb;  // the detection copy
@@ -71,27 +88,11 @@ void add_quads_from_contour(const std::vector<cv::Point>& contour, const Scene& 
   for (double eps : {0.015, 0.03, 0.05}) {
     std::vector<cv::Point> approx;
     cv::approxPolyDP(hull, approx, eps * perimeter, true);
-    const int n = int(approx.size());
-    if (n == 4) {
+    if (approx.size() == 4) {
       add_candidate({cv::Point2d(approx[0]), cv::Point2d(approx[1]), cv::Point2d(approx[2]),
                      cv::Point2d(approx[3])},
                     scene, out);
       break;
-    }
-    // Something touching the card (a pen, a cable, a finger) adds hull vertices; the card is
-    // then four of them. Few enough to try every choice (at most 70).
-    if (n > 4 && n <= 8 && eps >= 0.03) {
-      for (int a = 0; a < n; ++a) {
-        for (int b = a + 1; b < n; ++b) {
-          for (int c = b + 1; c < n; ++c) {
-            for (int d = c + 1; d < n; ++d) {
-              add_candidate({cv::Point2d(approx[a]), cv::Point2d(approx[b]),
-                             cv::Point2d(approx[c]), cv::Point2d(approx[d])},
-                            scene, out);
-            }
-          }
-        }
-      }
     }
   }
   cv::Point2f r[4];
@@ -222,6 +223,131 @@ std::vector<Quad> deduplicated(std::vector<Quad> quads, double tolerance_px) {
   return out;
 }
 
+Candidate score(const Quad& q, const EdgeProbe& probe, const Scene& scene) {
+  Candidate c;
+  c.quad = q;
+  const std::array<EdgeProbe::SideEdge, 4> sides = probe.side_edges(q, kDetectBand, kSupportStep);
+  double mean = 0;
+  double worst = 1;
+  double weakest_step = 1e9;
+  double strongest_step = 0;
+  for (const EdgeProbe::SideEdge& s : sides) {
+    mean += s.support / 4;
+    worst = std::min(worst, s.support);
+    weakest_step = std::min(weakest_step, s.median_step);
+    strongest_step = std::max(strongest_step, s.median_step);
+  }
+  // A card has four sides, not three and a shadow; and the same border against the same desk
+  // gives similar steps on all four. A side much weaker than the others is usually a sleeve's
+  // edge or a shadow line that a wrong quad borrowed.
+  const double evenness = std::min(1.0, 2.5 * weakest_step / std::max(1.0, strongest_step));
+  c.edge = (0.5 * mean + 0.5 * worst) * (0.6 + 0.4 * evenness);
+  // The printed border runs all the way round, so just inside a card's four sides the colour is
+  // the same. A quad that took the border's inner edge on some sides and the card's edge on
+  // others sees face colour on some and border colour on the rest.
+  std::array<cv::Vec3d, 4> inside;
+  for (int i = 0; i < 4; ++i) inside[i] = probe.mean_along(q, i, -1.5);
+  double spread = 0;
+  for (int i = 0; i < 4; ++i) {
+    for (int j = i + 1; j < 4; ++j) spread = std::max(spread, cv::norm(inside[i] - inside[j]));
+  }
+  c.rim_spread = spread;
+  const double rim = 0.55 + 0.45 * std::exp(-(spread / 40) * (spread / 40));
+  c.aspect = aspect_ratio(q);
+  c.area = signed_area(q) / (double(scene.lab.cols) * scene.lab.rows);
+  // A 15° tilt moves the side ratio by ~4%; 0.12 in log terms leaves room for wide lenses.
+  const double aspect_err = std::log(c.aspect / kCardAspect) / 0.12;
+  const double angle_err = max_corner_deviation_deg(q) / 30.0;
+  c.score = c.edge * rim * std::exp(-aspect_err * aspect_err) * std::exp(-angle_err * angle_err);
+  return c;
+}
+
+bool contains(const Quad& outer, const Quad& inner) {
+  std::vector<cv::Point2f> poly;
+  for (const cv::Point2d& p : outer) poly.emplace_back(float(p.x), float(p.y));
+  return std::all_of(inner.begin(), inner.end(), [&](const cv::Point2d& p) {
+    return cv::pointPolygonTest(poly, cv::Point2f(float(p.x), float(p.y)), true) > -2.0;
+  });
+}
+
+// True when the gap between `inner` and `outer` (REQUIRES: outer contains inner) is see-through
+// (a sleeve over the desk, with some sheen) rather than a printed card border around the inner
+// face: the ring just outside `inner` looks like the desk just outside `outer` more than like the
+// inside of `inner`. Judged per side, over the sides where the two quads actually differ (a
+// quad that snapped to the border's inner edge on two sides shares the other two with the card).
+bool gap_is_desk(const EdgeProbe& probe, const Quad& inner, const Quad& outer) {
+  int gaps = 0;
+  int desk_like = 0;
+  for (int i = 0; i < 4; ++i) {
+    const cv::Point2d a = inner[i];
+    const cv::Point2d b = inner[(i + 1) % 4];
+    const cv::Point2d mid = (a + b) * 0.5;
+    const cv::Point2d t = (b - a) / std::max(1e-9, cv::norm(b - a));
+    const cv::Point2d n(t.y, -t.x);
+    int j_best = 0;
+    double best_dot = -2;
+    for (int j = 0; j < 4; ++j) {
+      const cv::Point2d d = outer[(j + 1) % 4] - outer[j];
+      const cv::Point2d nj = cv::Point2d(d.y, -d.x) / std::max(1e-9, cv::norm(d));
+      if (n.dot(nj) > best_dot) {
+        best_dot = n.dot(nj);
+        j_best = j;
+      }
+    }
+    const cv::Point2d oa = outer[j_best];
+    const cv::Point2d od = outer[(j_best + 1) % 4] - oa;
+    const double gap = std::abs(od.x * (mid.y - oa.y) - od.y * (mid.x - oa.x)) /
+                       std::max(1e-9, cv::norm(od));
+    if (gap < 1.5) continue;  // the same side in both quads
+    ++gaps;
+    const cv::Vec3d ring = probe.mean_along(inner, i, std::min(2.5, 0.5 * gap));
+    const cv::Vec3d desk = probe.mean_along(outer, j_best, 3.5);
+    const cv::Vec3d inside = probe.mean_along(inner, i, -2.5);
+#ifdef CARDMINT_DETECT_DEBUG
+    fprintf(stderr, "gap %.1f: ring-desk %.1f ring-inside %.1f\n", gap, cv::norm(ring - desk),
+            cv::norm(ring - inside));
+#endif
+    if (cv::norm(ring - desk) < std::max(kSameSurfaceStep, 0.35 * cv::norm(ring - inside))) {
+      ++desk_like;
+    }
+  }
+  return gaps > 0 && 2 * desk_like >= gaps;
+}
+
+// The best candidate, corrected for nesting. Inside a card, a printed border makes the inner face
+// a strong card-shaped quad of its own (area ~0.84 of the card), and parts of the layout can
+// happen to be card-shaped too; around it, a sleeve makes a faint one (the card is ~0.92 of it).
+// So step out to an enclosing candidate across anything but desk (nearly as good when it is
+// much larger), then step in from a sleeve to the card inside it.
+const Candidate& choose(const std::vector<Candidate>& ranked, const EdgeProbe& probe,
+                        double min_score) {
+  const Candidate* best = &ranked.front();
+  for (int round = 0; round < 3; ++round) {
+    const Candidate* next = nullptr;
+    for (const Candidate& c : ranked) {  // best first
+      if (&c == best || c.score < min_score) continue;
+      const double ratio = best->area / c.area;
+      const double needed = ratio > 0.70 ? 0.65 : 0.85;
+      if (ratio < 0.97 && c.score >= needed * best->score && contains(c.quad, best->quad) &&
+          !gap_is_desk(probe, best->quad, c.quad)) {
+        next = &c;
+        break;
+      }
+    }
+    if (next == nullptr) break;
+    best = next;
+  }
+  for (const Candidate& c : ranked) {
+    if (&c == best || c.score < std::max(min_score, 0.5 * best->score)) continue;
+    const double ratio = best->area / c.area;
+    if (ratio > 1.0 / 0.98 && ratio < 1.0 / 0.80 && contains(best->quad, c.quad) &&
+        gap_is_desk(probe, c.quad, best->quad)) {
+      return c;  // best was a sleeve; c is the card inside it
+    }
+  }
+  return *best;
+}
+
 // The detection copy and the map from its pixel centres back to the photo's: p = s * q + o.
 struct Downscaled {
   cv::Mat rgb;
@@ -317,19 +443,13 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
 
   const EdgeProbe probe(scene.lab);
   std::vector<Quad> refined;
-  // Each rough quad is snapped onto the strongest step near each side, and onto the outermost
-  // strong one. Near a border both the card's edge and the border's inner edge are in
+  // Each rough quad is snapped twice: onto the strongest step near each side, and onto the
+  // outermost strong one. Near a border both the card's edge and the border's inner edge are in
   // reach, and which is stronger can differ from side to side; scoring picks the consistent one.
-  // A third, wider pass catches rough quads that one side's clutter (a cable, a dark corner of
-  // art against a dark desk) pulled a little further off.
-  struct Pass {
-    double search_px;
-    double outer;
-  };
   for (const Quad& q : rough) {
-    for (const Pass pass : {Pass{6, 0.0}, Pass{6, kOuterRatio}, Pass{12, 0.0}}) {
-      std::optional<Quad> r = probe.refine(q, pass.search_px, kDetectBand, kRefineStep, pass.outer);
-      if (r) r = probe.refine(canonical_order(*r), 2, kDetectBand, kRefineStep, pass.outer);
+    for (double outer : {0.0, kOuterRatio}) {
+      std::optional<Quad> r = probe.refine(q, 6, kDetectBand, kRefineStep, outer);
+      if (r) r = probe.refine(canonical_order(*r), 2, kDetectBand, kRefineStep, outer);
       const Quad use = r ? canonical_order(*r) : q;
       if (plausible(use, scene)) refined.push_back(use);
     }
@@ -340,7 +460,7 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
 #endif
   refined = deduplicated(std::move(refined), 0.005 * diagonal);
   std::vector<Candidate> ranked;
-  for (const Quad& q : refined) ranked.push_back(score_candidate(q, probe));
+  for (const Quad& q : refined) ranked.push_back(score(q, probe, scene));
   if (ranked.empty()) {
     return Status::not_found("no card-shaped quadrilateral found: outlines lost their shape "
                              "when fitted to the edges");
@@ -372,25 +492,16 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
         ranked.size(), top.score, options.min_score, top.aspect, kCardAspect, top.edge,
         100 * top.area));
   }
-  Candidate chosen = choose_card(ranked, probe, options.min_score);
-  if (std::optional<Quad> wider = widen_to_card_edge(chosen, ranked, probe)) {
-    const Candidate c = score_candidate(*wider, probe);
-#ifdef CARDMINT_DETECT_DEBUG
-    fprintf(stderr, "widened: score %.3f -> %.3f\n", chosen.score, c.score);
-#endif
-    if (c.score >= 0.8 * chosen.score) chosen = c;
-  }
+  const Candidate& chosen = choose(ranked, probe, options.min_score);
 
   Quad q = small.to_photo(chosen.quad);
 #ifdef CARDMINT_DETECT_DEBUG
   fprintf(stderr, "before full-res: (%.1f,%.1f) (%.1f,%.1f) (%.1f,%.1f) (%.1f,%.1f)\n", q[0].x, q[0].y, q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y);
 #endif
   if (small.sx > 1.0) {
+    // The detection copy leaves each corner within ~sx px; snap the sides on full pixels.
     const EdgeProbe fine(full);
-    // Reach past the detection copy's error, but not to the border's inner edge, which sits
-    // ~4.5% of the card's width inside its edge.
-    const double short_side = std::min(cv::norm(q[1] - q[0]), cv::norm(q[2] - q[1]));
-    const double search = std::min(3 * small.sx + 2, std::max(small.sx + 1, 0.02 * short_side));
+    const double search = 3 * small.sx + 2;
     if (std::optional<Quad> r = fine.refine(q, search, 3, kRefineStep)) {
       if (std::optional<Quad> r2 = fine.refine(*r, 2, 3, kRefineStep)) r = r2;
       q = *r;
