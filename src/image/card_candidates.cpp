@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <opencv2/imgproc.hpp>
+#include <optional>
+#include <vector>
 
 namespace cardmint::image {
 namespace {
@@ -63,17 +64,13 @@ bool gap_is_desk(const EdgeProbe& probe, const Quad& inner, const Quad& outer) {
     }
     const cv::Point2d oa = outer[j_best];
     const cv::Point2d od = outer[(j_best + 1) % 4] - oa;
-    const double gap = std::abs(od.x * (mid.y - oa.y) - od.y * (mid.x - oa.x)) /
-                       std::max(1e-9, cv::norm(od));
+    const double gap =
+        std::abs(od.x * (mid.y - oa.y) - od.y * (mid.x - oa.x)) / std::max(1e-9, cv::norm(od));
     if (gap < 1.5) continue;  // the same side in both quads
     ++gaps;
     const cv::Vec3d ring = probe.mean_along(inner, i, std::min(2.5, 0.5 * gap));
     const cv::Vec3d desk = probe.mean_along(outer, j_best, 3.5);
     const cv::Vec3d inside = probe.mean_along(inner, i, -2.5);
-#ifdef CARDMINT_DETECT_DEBUG
-    fprintf(stderr, "gap %.1f: ring-desk %.1f ring-inside %.1f\n", gap, cv::norm(ring - desk),
-            cv::norm(ring - inside));
-#endif
     if (band_is_desk(ring, desk, inside)) ++desk_like;
   }
   return gaps > 0 && 2 * desk_like >= gaps;
@@ -104,22 +101,21 @@ Candidate score_candidate(const Quad& q, const EdgeProbe& probe) {
   // the same. A quad that took the border's inner edge on some sides and the card's edge on
   // others sees face colour on some and border colour on the rest.
   std::array<cv::Vec3d, 4> inside;
-  for (int i = 0; i < 4; ++i) inside[i] = probe.mean_along(q, i, -1.5);
+  // 3 px in: clear of the blurred edge itself, still inside a border at the detection scale.
+  for (int i = 0; i < 4; ++i) inside[i] = probe.mean_along(q, i, -3.0);
   double spread = 0;
   for (int i = 0; i < 4; ++i) {
     for (int j = i + 1; j < 4; ++j) spread = std::max(spread, cv::norm(inside[i] - inside[j]));
   }
   c.rim_spread = spread;
-#ifdef CARDMINT_DETECT_DEBUG
-  if (spread > 100) fprintf(stderr, "rim: (%.0f %.0f %.0f) (%.0f %.0f %.0f) (%.0f %.0f %.0f) (%.0f %.0f %.0f) at (%.0f,%.0f)\n", inside[0][0], inside[0][1], inside[0][2], inside[1][0], inside[1][1], inside[1][2], inside[2][0], inside[2][1], inside[2][2], inside[3][0], inside[3][1], inside[3][2], q[0].x, q[0].y);
-#endif
   const double rim = 0.55 + 0.45 * std::exp(-(spread / 40) * (spread / 40));
   c.aspect = aspect_ratio(q);
   c.area = signed_area(q) / (double(probe.image().cols) * probe.image().rows);
   // A 15° tilt moves the side ratio by ~4%; 0.12 in log terms leaves room for wide lenses.
   const double aspect_err = std::log(c.aspect / kCardAspect) / 0.12;
   const double angle_err = max_corner_deviation_deg(q) / 30.0;
-  c.score = c.edge * rim * std::exp(-aspect_err * aspect_err) * std::exp(-angle_err * angle_err);
+  c.shape_score = c.edge * std::exp(-aspect_err * aspect_err) * std::exp(-angle_err * angle_err);
+  c.score = c.shape_score * rim;
   return c;
 }
 
@@ -162,7 +158,8 @@ std::optional<Quad> widen_to_card_edge(const Candidate& chosen,
                                        const EdgeProbe& probe) {
   const Quad& q = chosen.quad;
   const double short_side = std::min(cv::norm(q[1] - q[0]) + cv::norm(q[3] - q[2]),
-                                     cv::norm(q[2] - q[1]) + cv::norm(q[0] - q[3])) / 2;
+                                     cv::norm(q[2] - q[1]) + cv::norm(q[0] - q[3])) /
+                            2;
   // A border is 3-5% of the card's width; a sleeve or shadow further out is not a border.
   const double max_offset = 0.08 * short_side;
   const double min_cos = std::cos(4.0 * CV_PI / 180.0);
@@ -185,7 +182,8 @@ std::optional<Quad> widen_to_card_edge(const Candidate& chosen,
     inside[i] = probe.mean_along(q, i, -2.5);
     for (std::size_t k = 0; k < ranked.size(); ++k) {
       const Candidate& c = ranked[k];
-      if (&c == &chosen || c.score < 0.15) continue;
+      // `chosen` itself drops out below: its own sides sit at offset 0.
+      if (c.score < 0.15) continue;
       for (int j = 0; j < 4; ++j) {
         const cv::Point2d ca = c.quad[j];
         const cv::Point2d dj = unit(c.quad[(j + 1) % 4] - ca);
@@ -199,17 +197,11 @@ std::optional<Quad> widen_to_card_edge(const Candidate& chosen,
           sides[k] = probe.side_edges(c.quad, kDetectBand, kSupportStep);
           measured[k] = true;
         }
-#ifdef CARDMINT_DETECT_DEBUG
-        fprintf(stderr, "widen side %d: offset %.1f support %.2f\n", i, offset, sides[k][j].support);
-#endif
         if (sides[k][j].support < 0.6) continue;
         // The band crossed must be one printed colour (a border, not border then shadow) and
         // not the desk (a sleeve's margin).
         const cv::Vec3d near = probe.mean_along(q, i, 0.3 * offset);
         const cv::Vec3d far = probe.mean_along(q, i, 0.7 * offset);
-#ifdef CARDMINT_DETECT_DEBUG
-        fprintf(stderr, "   near-far %.1f band-beyond %.1f band-inside %.1f\n", cv::norm(near - far), cv::norm((near + far) * 0.5 - probe.mean_along(c.quad, j, 2.5)), cv::norm((near + far) * 0.5 - inside[i]));
-#endif
         if (ink_distance(near, far) > kSameInkStep) continue;
         const cv::Vec3d band = (near + far) * 0.5;
         if (band_is_desk(band, probe.mean_along(c.quad, j, 2.5), inside[i])) continue;
@@ -228,9 +220,6 @@ std::optional<Quad> widen_to_card_edge(const Candidate& chosen,
       kept += inside[i];
     }
   }
-#ifdef CARDMINT_DETECT_DEBUG
-  for (int i = 0; i < 4; ++i) if (moves[i]) fprintf(stderr, "move %d: offset %.1f band-kept %.1f\n", i, moves[i]->offset, ink_distance(moves[i]->band, kept / std::max(1, 4 - moved)));
-#endif
   if (moved == 0) return std::nullopt;
   if (moved < 4) kept /= double(4 - moved);
   for (int i = 0; i < 4; ++i) {

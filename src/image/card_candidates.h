@@ -19,12 +19,13 @@ inline constexpr double kRefineStep = 8;   // weaker steps are ignored when snap
 inline constexpr double kDetectBand = 2;
 
 struct Candidate {
-  Quad quad{};  // clockwise, on the detection copy
-  double score = 0;
-  double edge = 0;        // edge support, 0..1
-  double aspect = 0;      // short over long side
-  double area = 0;        // fraction of the image
-  double rim_spread = 0;  // largest colour difference between the insides of two sides
+  Quad quad{};             // clockwise, on the detection copy
+  double score = 0;        // ranks candidates: shape_score, less for a changing rim colour
+  double shape_score = 0;  // four supported sides, 63:88, right angles; decides "is a card"
+  double edge = 0;         // edge support, 0..1
+  double aspect = 0;       // short over long side
+  double area = 0;         // fraction of the image
+  double rim_spread = 0;   // largest colour difference between the insides of two sides
 };
 
 // Scores `q` on the probe's image: four supported sides, the card's 63:88 shape, right angles,

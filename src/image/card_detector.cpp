@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <cmath>
 #include <exception>
 #include <new>
@@ -12,32 +10,15 @@
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
+#include "image/card_candidates.h"
 #include "image/cv_interop.h"
 #include "image/quad_fit.h"
 
 namespace cardmint::image {
 namespace {
 
-constexpr double kCardAspect = 63.0 / 88.0;
-// Colour steps are measured in 8-bit Lab units on the detection copy (about ΔE).
-constexpr double kSupportStep = 8;  // a side sample counts as "on an edge" above this
-constexpr double kRefineStep = 8;    // weaker steps are ignored when snapping sides
-// Bands of this many pixels either side of a line: narrower than a card border at 640 px
-// (~6-10 px), so a side's step compares border to desk, not desk to artwork.
-constexpr double kDetectBand = 2;
-// A peak this fraction of the strongest counts as "nearly as strong" when settling sides outwards.
+// A peak this fraction of the strongest counts as "nearly as strong" when snapping sides outwards.
 constexpr double kOuterRatio = 0.5;
-// Two rings around a quad whose mean colours differ by less than this look like the same desk.
-constexpr double kSameSurfaceStep = 14;
-
-struct Candidate {
-  Quad quad{};
-  double score = 0;
-  double edge = 0;
-  double aspect = 0;
-  double area = 0;
-  double rim_spread = 0;  // largest colour difference between the insides of two sides
-};
 
 struct Scene {
   cv::Mat rgb;  // the detection copy
@@ -76,7 +57,7 @@ void add_candidate(const Quad& q, const Scene& scene, std::vector<Quad>* out) {
 }
 
 // Rough quads from one region outline: its hull simplified to four vertices (cutting the
-// rounded corners), and its minimum-area rectangle for when simplification leaves more.
+// rounded corners), or every four of five to eight vertices, and its minimum-area rectangle.
 void add_quads_from_contour(const std::vector<cv::Point>& contour, const Scene& scene,
                             std::vector<Quad>* out) {
   const cv::Rect box = cv::boundingRect(contour);
@@ -88,11 +69,27 @@ void add_quads_from_contour(const std::vector<cv::Point>& contour, const Scene& 
   for (double eps : {0.015, 0.03, 0.05}) {
     std::vector<cv::Point> approx;
     cv::approxPolyDP(hull, approx, eps * perimeter, true);
-    if (approx.size() == 4) {
+    const int n = int(approx.size());
+    if (n == 4) {
       add_candidate({cv::Point2d(approx[0]), cv::Point2d(approx[1]), cv::Point2d(approx[2]),
                      cv::Point2d(approx[3])},
                     scene, out);
       break;
+    }
+    // Something touching the card (a pen, a cable, a finger) adds hull vertices; the card is
+    // then four of them. Few enough to try every choice (at most 70).
+    if (n > 4 && n <= 8 && eps >= 0.03) {
+      for (int a = 0; a < n; ++a) {
+        for (int b = a + 1; b < n; ++b) {
+          for (int c = b + 1; c < n; ++c) {
+            for (int d = c + 1; d < n; ++d) {
+              add_candidate({cv::Point2d(approx[a]), cv::Point2d(approx[b]), cv::Point2d(approx[c]),
+                             cv::Point2d(approx[d])},
+                            scene, out);
+            }
+          }
+        }
+      }
     }
   }
   cv::Point2f r[4];
@@ -223,131 +220,6 @@ std::vector<Quad> deduplicated(std::vector<Quad> quads, double tolerance_px) {
   return out;
 }
 
-Candidate score(const Quad& q, const EdgeProbe& probe, const Scene& scene) {
-  Candidate c;
-  c.quad = q;
-  const std::array<EdgeProbe::SideEdge, 4> sides = probe.side_edges(q, kDetectBand, kSupportStep);
-  double mean = 0;
-  double worst = 1;
-  double weakest_step = 1e9;
-  double strongest_step = 0;
-  for (const EdgeProbe::SideEdge& s : sides) {
-    mean += s.support / 4;
-    worst = std::min(worst, s.support);
-    weakest_step = std::min(weakest_step, s.median_step);
-    strongest_step = std::max(strongest_step, s.median_step);
-  }
-  // A card has four sides, not three and a shadow; and the same border against the same desk
-  // gives similar steps on all four. A side much weaker than the others is usually a sleeve's
-  // edge or a shadow line that a wrong quad borrowed.
-  const double evenness = std::min(1.0, 2.5 * weakest_step / std::max(1.0, strongest_step));
-  c.edge = (0.5 * mean + 0.5 * worst) * (0.6 + 0.4 * evenness);
-  // The printed border runs all the way round, so just inside a card's four sides the colour is
-  // the same. A quad that took the border's inner edge on some sides and the card's edge on
-  // others sees face colour on some and border colour on the rest.
-  std::array<cv::Vec3d, 4> inside;
-  for (int i = 0; i < 4; ++i) inside[i] = probe.mean_along(q, i, -1.5);
-  double spread = 0;
-  for (int i = 0; i < 4; ++i) {
-    for (int j = i + 1; j < 4; ++j) spread = std::max(spread, cv::norm(inside[i] - inside[j]));
-  }
-  c.rim_spread = spread;
-  const double rim = 0.55 + 0.45 * std::exp(-(spread / 40) * (spread / 40));
-  c.aspect = aspect_ratio(q);
-  c.area = signed_area(q) / (double(scene.lab.cols) * scene.lab.rows);
-  // A 15° tilt moves the side ratio by ~4%; 0.12 in log terms leaves room for wide lenses.
-  const double aspect_err = std::log(c.aspect / kCardAspect) / 0.12;
-  const double angle_err = max_corner_deviation_deg(q) / 30.0;
-  c.score = c.edge * rim * std::exp(-aspect_err * aspect_err) * std::exp(-angle_err * angle_err);
-  return c;
-}
-
-bool contains(const Quad& outer, const Quad& inner) {
-  std::vector<cv::Point2f> poly;
-  for (const cv::Point2d& p : outer) poly.emplace_back(float(p.x), float(p.y));
-  return std::all_of(inner.begin(), inner.end(), [&](const cv::Point2d& p) {
-    return cv::pointPolygonTest(poly, cv::Point2f(float(p.x), float(p.y)), true) > -2.0;
-  });
-}
-
-// True when the gap between `inner` and `outer` (REQUIRES: outer contains inner) is see-through
-// (a sleeve over the desk, with some sheen) rather than a printed card border around the inner
-// face: the ring just outside `inner` looks like the desk just outside `outer` more than like the
-// inside of `inner`. Judged per side, over the sides where the two quads actually differ (a
-// quad that snapped to the border's inner edge on two sides shares the other two with the card).
-bool gap_is_desk(const EdgeProbe& probe, const Quad& inner, const Quad& outer) {
-  int gaps = 0;
-  int desk_like = 0;
-  for (int i = 0; i < 4; ++i) {
-    const cv::Point2d a = inner[i];
-    const cv::Point2d b = inner[(i + 1) % 4];
-    const cv::Point2d mid = (a + b) * 0.5;
-    const cv::Point2d t = (b - a) / std::max(1e-9, cv::norm(b - a));
-    const cv::Point2d n(t.y, -t.x);
-    int j_best = 0;
-    double best_dot = -2;
-    for (int j = 0; j < 4; ++j) {
-      const cv::Point2d d = outer[(j + 1) % 4] - outer[j];
-      const cv::Point2d nj = cv::Point2d(d.y, -d.x) / std::max(1e-9, cv::norm(d));
-      if (n.dot(nj) > best_dot) {
-        best_dot = n.dot(nj);
-        j_best = j;
-      }
-    }
-    const cv::Point2d oa = outer[j_best];
-    const cv::Point2d od = outer[(j_best + 1) % 4] - oa;
-    const double gap = std::abs(od.x * (mid.y - oa.y) - od.y * (mid.x - oa.x)) /
-                       std::max(1e-9, cv::norm(od));
-    if (gap < 1.5) continue;  // the same side in both quads
-    ++gaps;
-    const cv::Vec3d ring = probe.mean_along(inner, i, std::min(2.5, 0.5 * gap));
-    const cv::Vec3d desk = probe.mean_along(outer, j_best, 3.5);
-    const cv::Vec3d inside = probe.mean_along(inner, i, -2.5);
-#ifdef CARDMINT_DETECT_DEBUG
-    fprintf(stderr, "gap %.1f: ring-desk %.1f ring-inside %.1f\n", gap, cv::norm(ring - desk),
-            cv::norm(ring - inside));
-#endif
-    if (cv::norm(ring - desk) < std::max(kSameSurfaceStep, 0.35 * cv::norm(ring - inside))) {
-      ++desk_like;
-    }
-  }
-  return gaps > 0 && 2 * desk_like >= gaps;
-}
-
-// The best candidate, corrected for nesting. Inside a card, a printed border makes the inner face
-// a strong card-shaped quad of its own (area ~0.84 of the card), and parts of the layout can
-// happen to be card-shaped too; around it, a sleeve makes a faint one (the card is ~0.92 of it).
-// So step out to an enclosing candidate across anything but desk (nearly as good when it is
-// much larger), then step in from a sleeve to the card inside it.
-const Candidate& choose(const std::vector<Candidate>& ranked, const EdgeProbe& probe,
-                        double min_score) {
-  const Candidate* best = &ranked.front();
-  for (int round = 0; round < 3; ++round) {
-    const Candidate* next = nullptr;
-    for (const Candidate& c : ranked) {  // best first
-      if (&c == best || c.score < min_score) continue;
-      const double ratio = best->area / c.area;
-      const double needed = ratio > 0.70 ? 0.65 : 0.85;
-      if (ratio < 0.97 && c.score >= needed * best->score && contains(c.quad, best->quad) &&
-          !gap_is_desk(probe, best->quad, c.quad)) {
-        next = &c;
-        break;
-      }
-    }
-    if (next == nullptr) break;
-    best = next;
-  }
-  for (const Candidate& c : ranked) {
-    if (&c == best || c.score < std::max(min_score, 0.5 * best->score)) continue;
-    const double ratio = best->area / c.area;
-    if (ratio > 1.0 / 0.98 && ratio < 1.0 / 0.80 && contains(best->quad, c.quad) &&
-        gap_is_desk(probe, c.quad, best->quad)) {
-      return c;  // best was a sleeve; c is the card inside it
-    }
-  }
-  return *best;
-}
-
 // The detection copy and the map from its pixel centres back to the photo's: p = s * q + o.
 struct Downscaled {
   cv::Mat rgb;
@@ -401,21 +273,7 @@ Quad provisional_order(const Quad& q) {
   return c;
 }
 
-#ifdef CARDMINT_DETECT_DEBUG
-struct Tick {
-  std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
-  void operator()(const char* what) {
-    auto n = std::chrono::steady_clock::now();
-    fprintf(stderr, "  %s %.2f ms\n", what, std::chrono::duration<double, std::milli>(n - t).count());
-    t = n;
-  }
-};
-#else
-struct Tick { void operator()(const char*) {} };
-#endif
-
 Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions& options) {
-  Tick tick;
   const cv::Mat full = view_of(photo);
   const Downscaled small = downscale(full, std::max(64, options.detect_max_side_px));
   Scene scene;
@@ -425,15 +283,21 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
   const double image_area = double(scene.lab.cols) * scene.lab.rows;
   scene.min_area = options.min_area_fraction * image_area;
   scene.max_area = 0.97 * image_area;
-
-  tick("prep");
   std::vector<Quad> rough;
   edge_candidates(scene, &rough);
-  tick("edges");
   region_candidates(scene, &rough);
-  tick("regions");
   const double diagonal = std::hypot(scene.lab.cols, scene.lab.rows);
-  rough = deduplicated(std::move(rough), 0.01 * diagonal);
+  rough = deduplicated(std::move(rough), 0.015 * diagonal);
+  // Snapping costs ~0.2 ms a quad; keep the most card-shaped rough quads (stable order, so the
+  // generators' own order breaks ties).
+  constexpr std::size_t kMaxRough = 32;
+  if (rough.size() > kMaxRough) {
+    std::stable_sort(rough.begin(), rough.end(), [](const Quad& a, const Quad& b) {
+      return std::abs(std::log(aspect_ratio(a) / kCardAspect)) <
+             std::abs(std::log(aspect_ratio(b) / kCardAspect));
+    });
+    rough.resize(kMaxRough);
+  }
   if (rough.empty()) {
     return Status::not_found(fmt::format(
         "no card-shaped quadrilateral found: no outline covering {:.0f}% or more of the photo "
@@ -443,75 +307,73 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
 
   const EdgeProbe probe(scene.lab);
   std::vector<Quad> refined;
-  // Each rough quad is snapped twice: onto the strongest step near each side, and onto the
-  // outermost strong one. Near a border both the card's edge and the border's inner edge are in
+  // Each rough quad is snapped onto the strongest step near each side, and onto the outermost
+  // strong one. Near a border both the card's edge and the border's inner edge are in
   // reach, and which is stronger can differ from side to side; scoring picks the consistent one.
+  // A third, wider pass catches rough quads that one side's clutter (a cable, a dark corner of
+  // art against a dark desk) pulled a little further off.
+  struct Pass {
+    double search_px;
+    double outer;
+  };
   for (const Quad& q : rough) {
-    for (double outer : {0.0, kOuterRatio}) {
-      std::optional<Quad> r = probe.refine(q, 6, kDetectBand, kRefineStep, outer);
-      if (r) r = probe.refine(canonical_order(*r), 2, kDetectBand, kRefineStep, outer);
+    bool settled = false;  // the first pass already sits on four well-supported sides
+    for (const Pass pass : {Pass{6, 0.0}, Pass{6, kOuterRatio}, Pass{12, 0.0}}) {
+      if (pass.search_px > 6 && settled) break;
+      std::optional<Quad> r = probe.refine(q, pass.search_px, kDetectBand, kRefineStep, pass.outer);
+      if (r) r = probe.refine(canonical_order(*r), 2, kDetectBand, kRefineStep, pass.outer);
       const Quad use = r ? canonical_order(*r) : q;
-      if (plausible(use, scene)) refined.push_back(use);
+      if (!plausible(use, scene)) continue;
+      refined.push_back(use);
+      if (pass.outer == 0.0 && r) {
+        const auto sides = probe.side_edges(use, kDetectBand, kSupportStep);
+        settled = std::all_of(sides.begin(), sides.end(),
+                              [](const EdgeProbe::SideEdge& e) { return e.support >= 0.9; });
+      }
     }
   }
-  tick("refine");
-#ifdef CARDMINT_DETECT_DEBUG
-  fprintf(stderr, "  rough %zu refined %zu\n", rough.size(), refined.size());
-#endif
   refined = deduplicated(std::move(refined), 0.005 * diagonal);
   std::vector<Candidate> ranked;
-  for (const Quad& q : refined) ranked.push_back(score(q, probe, scene));
+  for (const Quad& q : refined) ranked.push_back(score_candidate(q, probe));
   if (ranked.empty()) {
-    return Status::not_found("no card-shaped quadrilateral found: outlines lost their shape "
-                             "when fitted to the edges");
+    return Status::not_found(
+        "no card-shaped quadrilateral found: outlines lost their shape "
+        "when fitted to the edges");
   }
   std::sort(ranked.begin(), ranked.end(),
             [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-#ifdef CARDMINT_DETECT_DEBUG
-  for (const Candidate& c : ranked) fprintf(stderr, "cand score %.3f rim %.0f edge %.2f aspect %.3f area %.3f  (%.0f,%.0f) (%.0f,%.0f) (%.0f,%.0f) (%.0f,%.0f)\n", c.score, c.rim_spread, c.edge, c.aspect, c.area, c.quad[0].x, c.quad[0].y, c.quad[1].x, c.quad[1].y, c.quad[2].x, c.quad[2].y, c.quad[3].x, c.quad[3].y);
-#endif
-#ifdef CARDMINT_DETECT_DEBUG
-  {
-    cv::Mat dbg;
-    cv::cvtColor(scene.rgb, dbg, cv::COLOR_RGB2BGR);
-    cv::resize(dbg, dbg, cv::Size(), 2, 2, cv::INTER_LINEAR);
-    const cv::Scalar colours[] = {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}, {0, 255, 255}};
-    for (std::size_t k = 0; k < std::min<std::size_t>(4, ranked.size()); ++k) {
-      for (int i = 0; i < 4; ++i) {
-        cv::line(dbg, ranked[k].quad[i] * 2, ranked[k].quad[(i + 1) % 4] * 2, colours[k], 1);
-      }
-    }
-    cv::imwrite("/tmp/cm/dbg_candidates.png", dbg);
-  }
-#endif
   const Candidate& top = ranked.front();
-  if (top.score < options.min_score) {
+  // The rim colour only ranks look-alikes of one card; whether there is a card at all is down to
+  // shape and edges, so a full-art card (no border, a changing rim) is not turned away for it.
+  if (top.shape_score < options.min_score) {
     return Status::not_found(fmt::format(
         "no card-shaped quadrilateral found: best of {} candidates scored {:.2f} < {:.2f} "
         "(side ratio {:.2f}, card is {:.2f}; edge support {:.2f}; {:.0f}% of the photo)",
-        ranked.size(), top.score, options.min_score, top.aspect, kCardAspect, top.edge,
+        ranked.size(), top.shape_score, options.min_score, top.aspect, kCardAspect, top.edge,
         100 * top.area));
   }
-  const Candidate& chosen = choose(ranked, probe, options.min_score);
+  Candidate chosen = choose_card(ranked, probe, options.min_score);
+  if (std::optional<Quad> wider = widen_to_card_edge(chosen, ranked, probe)) {
+    const Candidate c = score_candidate(*wider, probe);
+    if (c.score >= 0.8 * chosen.score) chosen = c;
+  }
 
   Quad q = small.to_photo(chosen.quad);
-#ifdef CARDMINT_DETECT_DEBUG
-  fprintf(stderr, "before full-res: (%.1f,%.1f) (%.1f,%.1f) (%.1f,%.1f) (%.1f,%.1f)\n", q[0].x, q[0].y, q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y);
-#endif
   if (small.sx > 1.0) {
-    // The detection copy leaves each corner within ~sx px; snap the sides on full pixels.
     const EdgeProbe fine(full);
-    const double search = 3 * small.sx + 2;
+    // Reach past the detection copy's error, but not to the border's inner edge, which sits
+    // ~4.5% of the card's width inside its edge.
+    const double short_side = std::min(cv::norm(q[1] - q[0]), cv::norm(q[2] - q[1]));
+    const double search = std::min(3 * small.sx + 2, std::max(small.sx + 1, 0.02 * short_side));
     if (std::optional<Quad> r = fine.refine(q, search, 3, kRefineStep)) {
       if (std::optional<Quad> r2 = fine.refine(*r, 2, 3, kRefineStep)) r = r2;
       q = *r;
     }
   }
-  tick("score+full");
   q = provisional_order(q);
   CardQuad out;
   for (int i = 0; i < 4; ++i) out.corners[i] = {q[i].x, q[i].y};
-  out.score = std::clamp(chosen.score, 0.0, 1.0);
+  out.score = std::clamp(chosen.shape_score, 0.0, 1.0);  // the measure min_score was held to
   return out;
 }
 

@@ -56,7 +56,7 @@ double colourfulness(const cv::Mat& rgb) {
 UprightEstimate estimate(const cv::Mat& card) {
   cv::Mat work = card;
   while (work.rows >= 2 * kWorkHeight) {  // pyrDown: cheap and alias-free, unlike INTER_AREA
-    cv::Mat half;                          // at a non-integer factor
+    cv::Mat half;                         // at a non-integer factor
     cv::pyrDown(work, half);
     work = half;
   }
@@ -79,15 +79,14 @@ UprightEstimate estimate(const cv::Mat& card) {
   const double art_cue = contrast(colour_top, colour_bottom, 8);
   // Cue 2: rules text (dense thin strokes) fills the lower half, where the art is not.
   const double text_cue = contrast(stroke_density(mirrored(art)), stroke_density(art), 0.02);
-  // Cue 3: the bottom edge carries a line of small print across the width; the top carries the
-  // name (bold, fewer thin strokes per area).
-  const Band foot{0.905, 0.975};
-  const double foot_cue = contrast(stroke_density(foot), stroke_density(mirrored(foot)), 0.02);
-
+  // A third cue, small print along the bottom edge against the name along the top, was tried
+  // and dropped: at this scale the name's bold strokes outweigh the tiny print, and it voted
+  // wrong on 97 of 100 cardmint-photos cards. The art cue was right on 97, rules text on 66.
   UprightEstimate out;
-  out.score = 0.5 * art_cue + 0.3 * text_cue + 0.2 * foot_cue;
-  // Disagreeing cues cancel in the score; 0.1 is about the score of one clear cue alone.
-  out.confidence = 1 - std::exp(-std::abs(out.score) / 0.1);
+  out.score = (art_cue + 0.4 * text_cue) / 1.4;
+  // Disagreeing cues cancel in the score. On cardmint-photos cards the one wrong call scored
+  // 0.08 (confidence 0.49) and standard layouts mostly score over 0.2 (over 0.8).
+  out.confidence = 1 - std::exp(-std::abs(out.score) / 0.12);
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Whether a portrait card image reads upright or upside down, from layout cues that Pokémon cards
-// share: name and HP across the top, the art box in the upper half, rules text in the lower half,
-// and small print (illustrator, collector number) along the bottom edge.
+// share: the art box (colourful) in the upper half, rules text (thin dark strokes on a plain
+// ground) in the lower half. Full-art cards weaken both cues; the confidence says so.
 // Thread-safe: free functions with no shared state.
 
 #include "base/status.h"

@@ -63,9 +63,10 @@ void blend_into(cv::Mat& dst, const cv::Mat& layer, double alpha) {
 
 void text_lines(cv::Mat& face, int x0, int x1, int y0, int lines, int pitch, double scale,
                 Rng& rng) {
-  static const char* kWords[] = {"Flip", "a", "coin.", "If", "heads,", "the", "Defending",
-                                 "Pokemon", "is", "now", "Paralyzed.", "Discard", "Energy",
-                                 "card", "attached", "to", "this", "damage", "each", "your"};
+  static const char* kWords[] = {"Flip",       "a",         "coin.",   "If",   "heads,",
+                                 "the",        "Defending", "Pokemon", "is",   "now",
+                                 "Paralyzed.", "Discard",   "Energy",  "card", "attached",
+                                 "to",         "this",      "damage",  "each", "your"};
   for (int l = 0; l < lines; ++l) {
     std::string line;
     int width = 0;
@@ -90,8 +91,8 @@ cv::Mat render_face(const FaceOptions& o) {
   Rng rng(o.seed);
   cv::Mat face(kFaceHeight, kFaceWidth, CV_8UC3, o.border);
   const cv::Rect inner(28, 28, kFaceWidth - 56, kFaceHeight - 56);
-  const cv::Scalar body_colours[] = {{214, 226, 180}, {232, 206, 170}, {200, 214, 232},
-                                     {226, 218, 200}};
+  const cv::Scalar body_colours[] = {
+      {214, 226, 180}, {232, 206, 170}, {200, 214, 232}, {226, 218, 200}};
   face(inner).setTo(body_colours[rng() % 4]);
   if (o.blank) return face;
   const cv::Rect art(60, 105, 510, 305);
@@ -111,7 +112,8 @@ cv::Mat render_face(const FaceOptions& o) {
     a.row(y).setTo(cv::Scalar(90 + 120 * t, 150 + 60 * t, 240 - 90 * t));
   }
   for (int i = 0; i < 9; ++i) {
-    const cv::Point c(int(uniform(rng, 20, art.width - 20)), int(uniform(rng, 20, art.height - 20)));
+    const cv::Point c(int(uniform(rng, 20, art.width - 20)),
+                      int(uniform(rng, 20, art.height - 20)));
     const cv::Size axes(int(uniform(rng, 15, 90)), int(uniform(rng, 15, 70)));
     const cv::Scalar colour(uniform(rng, 0, 255), uniform(rng, 0, 255), uniform(rng, 0, 255));
     cv::ellipse(a, c, axes, uniform(rng, 0, 180), 0, 360, colour, cv::FILLED, cv::LINE_AA);
@@ -278,10 +280,8 @@ Photo render_photo(const cv::Mat& face, const PhotoOptions& o) {
                        f * Y / (Z + depth) + o.center_y_frac * o.height);
   };
   const double e = 0.5;  // card edges are half a pixel outside the outer pixel centres
-  const cv::Point2d face_corners[4] = {{-e, -e},
-                                       {kFaceWidth - e, -e},
-                                       {kFaceWidth - e, kFaceHeight - e},
-                                       {-e, kFaceHeight - e}};
+  const cv::Point2d face_corners[4] = {
+      {-e, -e}, {kFaceWidth - e, -e}, {kFaceWidth - e, kFaceHeight - e}, {-e, kFaceHeight - e}};
   Photo out;
   cv::Point2f src[4];
   cv::Point2f dst[4];

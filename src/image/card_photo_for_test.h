@@ -20,10 +20,10 @@ inline constexpr int kFaceHeight = 880;
 struct FaceOptions {
   std::string name = "Pikachu";
   std::string number = "58/102";
-  bool number_bottom_left = false;  // modern (Sword & Shield on) layout
-  bool rainbow_art = false;         // holo: foil sheen over the art box
-  bool rainbow_body = false;        // reverse holo: foil sheen over the body
-  bool blank = false;               // border and plain face only: no cue for orientation
+  bool number_bottom_left = false;     // modern (Sword & Shield on) layout
+  bool rainbow_art = false;            // holo: foil sheen over the art box
+  bool rainbow_body = false;           // reverse holo: foil sheen over the body
+  bool blank = false;                  // border and plain face only: no cue for orientation
   cv::Scalar border = {236, 196, 48};  // RGB, the yellow border
   std::uint32_t seed = 1;
 };
@@ -38,10 +38,10 @@ struct PhotoOptions {
   Desk desk = Desk::kWood;
   int width = 1600;
   int height = 1200;
-  double angle_deg = 0;          // in-plane, clockwise on screen
-  double tilt_x_deg = 0;         // about the card's horizontal axis
-  double tilt_y_deg = 0;         // about its vertical axis
-  double card_height_frac = 0.7; // projected card height / photo height (before tilt)
+  double angle_deg = 0;           // in-plane, clockwise on screen
+  double tilt_x_deg = 0;          // about the card's horizontal axis
+  double tilt_y_deg = 0;          // about its vertical axis
+  double card_height_frac = 0.7;  // projected card height / photo height (before tilt)
   double center_x_frac = 0.5;
   double center_y_frac = 0.5;
   bool shadow = false;

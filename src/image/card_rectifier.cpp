@@ -25,8 +25,8 @@ Status check_quad(const Quad& q, const RgbImage& photo) {
     // A corner may fall a little outside the frame (a card cut by the edge), not anywhere.
     if (p.x < -0.5 * w || p.x > 1.5 * w || p.y < -0.5 * h || p.y > 1.5 * h) {
       return Status::invalid_input(
-          fmt::format("card quad corner ({:.0f}, {:.0f}) is far outside the {}x{} photo", p.x,
-                      p.y, photo.width, photo.height));
+          fmt::format("card quad corner ({:.0f}, {:.0f}) is far outside the {}x{} photo", p.x, p.y,
+                      photo.width, photo.height));
     }
   }
   if (!is_convex(q) || std::abs(signed_area(q)) < 64) {
@@ -87,9 +87,10 @@ Result<RectifiedCard> rectify_card(const RgbImage& photo, const CardQuad& quad,
   if (Status s = check_rgb_image(photo, "photo"); !s.ok()) return s;
   if (options.width_px < 16 || options.height_px < 16 || options.width_px > 4096 ||
       options.height_px > 4096 || options.width_px >= options.height_px) {
-    return Status::invalid_input(fmt::format("canonical card size {}x{} is not a portrait size "
-                                             "between 16 and 4096 px",
-                                             options.width_px, options.height_px));
+    return Status::invalid_input(
+        fmt::format("canonical card size {}x{} is not a portrait size "
+                    "between 16 and 4096 px",
+                    options.width_px, options.height_px));
   }
   Quad q;
   for (int i = 0; i < 4; ++i) q[i] = {quad.corners[i].x, quad.corners[i].y};
@@ -115,7 +116,7 @@ Result<RgbImage> rotate_image(const RgbImage& image, int degrees) {
   if (d == 0) return image;
   try {
     cv::Mat turned;
-    const int code = d == 90 ? cv::ROTATE_90_CLOCKWISE
+    const int code = d == 90    ? cv::ROTATE_90_CLOCKWISE
                      : d == 180 ? cv::ROTATE_180
                                 : cv::ROTATE_90_COUNTERCLOCKWISE;
     cv::rotate(view_of(image), turned, code);

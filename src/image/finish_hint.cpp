@@ -56,10 +56,14 @@ FoilMaps foil_maps(const cv::Mat& rgb) {
   }
   std::vector<cv::Mat> ch;
   cv::split(hsv, ch);
-  cv::Mat tophat;
-  cv::morphologyEx(ch[2], tophat, cv::MORPH_TOPHAT,
-                   cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(9, 9)));
-  cv::Mat bright = (tophat >= 50) & (ch[2] >= 200) & (ch[1] <= 60);
+  // A sparkle is a small, near-white point well above the brightness around it. "Around" is a
+  // median over ~3 mm, not a morphological opening: between the strokes of printed text the
+  // paper is also small and brighter than its neighbours, but no brighter than the paper itself.
+  cv::Mat surround;
+  cv::medianBlur(ch[2], surround, 15);
+  cv::Mat above;
+  cv::subtract(ch[2], surround, above);  // saturates at 0
+  cv::Mat bright = (above >= 40) & (ch[2] >= 200) & (ch[1] <= 60);
   maps.sparkle = bright / 255;
   return maps;
 }

@@ -28,8 +28,8 @@ TEST(FinishHintTest, PlainCardsAreNormal) {
   for (std::uint32_t seed = 1; seed <= 4; ++seed) {
     Result<FinishEstimate> finish = estimate_finish(canonical(plain(seed)));
     ASSERT_TRUE(finish.ok()) << finish.status().message();
-    EXPECT_EQ(finish->hint, FinishHint::kNormal) << "seed " << seed << " art " << finish->art_foil
-                                                 << " body " << finish->body_foil;
+    EXPECT_EQ(finish->hint, FinishHint::kNormal)
+        << "seed " << seed << " art " << finish->art_foil << " body " << finish->body_foil;
   }
 }
 
@@ -39,8 +39,8 @@ TEST(FinishHintTest, RainbowArtBoxIsHolo) {
     o.rainbow_art = true;
     Result<FinishEstimate> finish = estimate_finish(canonical(o));
     ASSERT_TRUE(finish.ok()) << finish.status().message();
-    EXPECT_EQ(finish->hint, FinishHint::kHolo) << "seed " << seed << " art " << finish->art_foil
-                                               << " body " << finish->body_foil;
+    EXPECT_EQ(finish->hint, FinishHint::kHolo)
+        << "seed " << seed << " art " << finish->art_foil << " body " << finish->body_foil;
     EXPECT_GT(finish->art_foil, 2 * finish->body_foil);
     EXPECT_GT(finish->confidence, 0.3);
     EXPECT_LE(finish->confidence, 0.9);  // a hint, never a verdict

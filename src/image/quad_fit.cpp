@@ -8,7 +8,8 @@
 namespace cardmint::image {
 namespace {
 
-constexpr int kSamplesPerSide = 28;
+constexpr int kSamplesPerSide = 28;  // for scoring a side
+constexpr int kFitSamples = 20;      // for snapping one: a line needs fewer, and it is the hot loop
 // Rounded card corners bend away from the straight side over ~5% of its length; sampling only
 // the middle keeps the arcs out of both the fit and the score.
 constexpr double kSideStart = 0.10;
@@ -189,7 +190,7 @@ bool EdgeProbe::profile(cv::Point2d c, cv::Point2d t, cv::Point2d n, int reach,
 }
 
 std::array<EdgeProbe::SideEdge, 4> EdgeProbe::side_edges(const Quad& q, double band_px,
-                                                          double min_step) const {
+                                                         double min_step) const {
   const int band = std::clamp(int(std::lround(band_px)), 1, 8);
   const int reach = band + 1;  // the step may sit one pixel off the line
   cv::Vec3f prof[2 * 10 + 1];
@@ -252,8 +253,8 @@ std::optional<Quad> EdgeProbe::refine(const Quad& q, double search_px, double ba
     line_point[side] = a;
     line_dir[side] = t;
     std::vector<cv::Point2f> hits;
-    for (int i = 0; i < kSamplesPerSide; ++i) {
-      const double f = kSideStart + (kSideEnd - kSideStart) * (i + 0.5) / kSamplesPerSide;
+    for (int i = 0; i < kFitSamples; ++i) {
+      const double f = kSideStart + (kSideEnd - kSideStart) * (i + 0.5) / kFitSamples;
       const cv::Point2d c = a + (b - a) * f;
       if (!profile(c, t, n, reach, prof.data())) continue;
       int best_i = -1;
@@ -269,8 +270,8 @@ std::optional<Quad> EdgeProbe::refine(const Quad& q, double search_px, double ba
       if (outer_ratio > 0) {
         // The outermost local peak that is nearly as strong as the strongest.
         for (int i = reach + search - 1; i > best_i; --i) {
-          if (steps[i] >= outer_ratio * best && steps[i] >= min_step &&
-              steps[i] >= steps[i - 1] && steps[i] >= steps[i + 1]) {
+          if (steps[i] >= outer_ratio * best && steps[i] >= min_step && steps[i] >= steps[i - 1] &&
+              steps[i] >= steps[i + 1]) {
             best_i = i;
             best = steps[i];
             break;
@@ -288,12 +289,12 @@ std::optional<Quad> EdgeProbe::refine(const Quad& q, double search_px, double ba
       const cv::Point2d p = c + n * offset;
       hits.emplace_back(float(p.x), float(p.y));
     }
-    if (hits.size() < kSamplesPerSide / 3) continue;  // too little evidence: keep the side
+    if (hits.size() < kFitSamples / 3) continue;  // too little evidence: keep the side
     // A border gives two parallel steps (desk to border, border to face) a few pixels apart, and
     // the strongest one can alternate along the side; a plain fit through both would tilt the
     // side across them. So take the line through two well-separated hits that most others sit
     // on (exhaustive: at most a few hundred pairs), and fit only those.
-    const std::vector<cv::Point2f> inliers = consensus(hits, 0.5 * band, kSamplesPerSide / 3);
+    const std::vector<cv::Point2f> inliers = consensus(hits, 0.5 * band, kFitSamples / 3);
     if (inliers.empty()) continue;
     cv::Vec4f fit;
     cv::fitLine(inliers, fit, cv::DIST_L2, 0, 0.01, 0.01);

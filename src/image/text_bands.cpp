@@ -52,8 +52,8 @@ Result<TextBands> crop_text_bands(const RgbImage& card) {
   if (Status s = check_rgb_image(card, "card image"); !s.ok()) return s;
   // Below ~100 px of height the 1.5 mm number would be under 2 px: nothing to read.
   if (card.width < 64 || card.height < 100) {
-    return Status::invalid_input(fmt::format(
-        "card image is {}x{}, too small to crop text from", card.width, card.height));
+    return Status::invalid_input(
+        fmt::format("card image is {}x{}, too small to crop text from", card.width, card.height));
   }
   TextBands bands;
   bands.name_rect = rect_of(card, kNameX0, kNameY0, kNameX1, kNameY1);

@@ -106,10 +106,10 @@ TEST(TextBandsTest, RejectsTinyOrEmptyCards) {
 RgbImage faded_band() {
   cv::Mat band(60, 300, CV_8UC3, cv::Scalar(170, 170, 170));
   band(cv::Rect(150, 0, 150, 60)).setTo(cv::Scalar(95, 95, 95));
-  cv::putText(band, "58/102", {10, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(140, 140, 140),
-              2, cv::LINE_AA);
-  cv::putText(band, "58/102", {160, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(70, 70, 70),
-              2, cv::LINE_AA);
+  cv::putText(band, "58/102", {10, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(140, 140, 140), 2,
+              cv::LINE_AA);
+  cv::putText(band, "58/102", {160, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(70, 70, 70), 2,
+              cv::LINE_AA);
   return test::to_rgb_image(band);
 }
 
