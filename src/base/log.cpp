@@ -1,9 +1,9 @@
 #include "base/log.h"
 
-#include <mutex>
-
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <mutex>
 
 namespace cardmint {
 namespace {

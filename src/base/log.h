@@ -2,10 +2,10 @@
 // One named spdlog logger per folder ("vlm", "service", ...), created on first use.
 // Thread-safe.
 
+#include <spdlog/logger.h>
+
 #include <memory>
 #include <string>
-
-#include <spdlog/logger.h>
 
 namespace cardmint {
 

@@ -4,15 +4,24 @@ namespace cardmint {
 
 std::string_view status_code_name(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidInput: return "invalid_input";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kTooLarge: return "too_large";
-    case StatusCode::kUnsupportedMedia: return "unsupported_media";
-    case StatusCode::kUnprocessable: return "unprocessable";
-    case StatusCode::kBusy: return "busy";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidInput:
+      return "invalid_input";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kTooLarge:
+      return "too_large";
+    case StatusCode::kUnsupportedMedia:
+      return "unsupported_media";
+    case StatusCode::kUnprocessable:
+      return "unprocessable";
+    case StatusCode::kBusy:
+      return "busy";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -27,7 +27,9 @@ class [[nodiscard]] Status {
   Status() = default;  // OK; cheap
 
   static Status ok_status() { return {}; }
-  static Status invalid_input(std::string msg) { return {StatusCode::kInvalidInput, std::move(msg)}; }
+  static Status invalid_input(std::string msg) {
+    return {StatusCode::kInvalidInput, std::move(msg)};
+  }
   static Status not_found(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status too_large(std::string msg) { return {StatusCode::kTooLarge, std::move(msg)}; }
   static Status unsupported_media(std::string msg) {

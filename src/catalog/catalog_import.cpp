@@ -1,8 +1,8 @@
 #include "catalog/catalog_import.h"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
+
+#include <cstdlib>
 
 #include "catalog/pokemontcg_reader.h"
 #include "catalog/tcgdex_reader.h"

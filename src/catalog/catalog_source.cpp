@@ -1,9 +1,9 @@
 #include "catalog/catalog_source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 namespace cardmint::catalog {
 

@@ -1,15 +1,15 @@
 // Lookups against the real catalog (data/catalog), imported once (see test_catalog.h).
 #include "catalog/catalog.h"
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "catalog/catalog_import.h"
 #include "catalog/test_catalog.h"

@@ -1,8 +1,8 @@
 #include "catalog/collector_number.h"
 
-#include <ostream>
-
 #include <gtest/gtest.h>
+
+#include <ostream>
 
 namespace cardmint::catalog {
 namespace {

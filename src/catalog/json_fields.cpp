@@ -1,8 +1,8 @@
 #include "catalog/json_fields.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace cardmint::catalog {
 

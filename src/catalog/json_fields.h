@@ -5,11 +5,10 @@
 // Internal to the importers. Not thread-safe; one per object being read.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 

@@ -1,9 +1,9 @@
 #include "catalog/match_index.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <initializer_list>
-
-#include <fmt/format.h>
 
 #include "catalog/ocr_edit_distance.h"
 #include "catalog/sqlite.h"

@@ -4,14 +4,14 @@
 // find_by_number and match apply one rule for what a printed total means.
 // Internal to catalog/. Immutable after load(); safe to read from any number of threads.
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <sqlite3.h>
 
 #include "base/status.h"
 #include "catalog/card.h"

@@ -1,8 +1,8 @@
 #include "catalog/pokemontcg_reader.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_import.h"

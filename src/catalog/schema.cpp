@@ -1,8 +1,8 @@
 #include "catalog/schema.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "catalog/sqlite.h"
 

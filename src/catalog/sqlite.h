@@ -3,14 +3,14 @@
 // outside this folder includes <sqlite3.h> (SQLite links PRIVATE).
 // A connection and its statements belong to one thread at a time.
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <sqlite3.h>
 
 #include "base/status.h"
 

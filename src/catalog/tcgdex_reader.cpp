@@ -1,12 +1,12 @@
 #include "catalog/tcgdex_reader.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <fstream>
 #include <functional>
-#include <string_view>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "catalog/json_fields.h"
 

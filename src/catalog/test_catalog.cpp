@@ -1,5 +1,7 @@
 #include "catalog/test_catalog.h"
 
+#include <fmt/format.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -8,9 +10,6 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-
-#include <fmt/format.h>
-#include <sqlite3.h>
 
 #include "catalog/catalog_import.h"
 #include "catalog/catalog_source.h"

@@ -1,18 +1,17 @@
 #include "cli/bench_vlm_command.h"
 
+#include <fmt/format.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <thread>
-
-#include <fmt/format.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 #include "base/log.h"
 #include "cli/latency_summary.h"
@@ -60,13 +59,15 @@ struct Models {
 };
 
 Result<Models> resolve_models(const BenchVlmFlags& flags) {
-  if (!flags.model.model_path.empty()) return Models{flags.model.model_path, flags.model.mmproj_path};
+  if (!flags.model.model_path.empty())
+    return Models{flags.model.model_path, flags.model.mmproj_path};
   Result<vlm::TestModelSize> size = vlm::parse_test_model_size(flags.size);
   if (!size.ok()) return size.status();
   const char* cache = std::getenv("CARDMINT_CACHE_DIR");
   const char* home = std::getenv("HOME");
-  const fs::path dir = (cache ? fs::path(cache) : fs::path(home ? home : "/tmp") / ".cache/cardmint") /
-                       "models" / flags.size;
+  const fs::path dir =
+      (cache ? fs::path(cache) : fs::path(home ? home : "/tmp") / ".cache/cardmint") / "models" /
+      flags.size;
   vlm::TestModelOptions options;
   options.size = *size;
   options.out_dir = dir;
@@ -83,7 +84,7 @@ Result<Models> resolve_models(const BenchVlmFlags& flags) {
 struct ServiceRun {
   LatencySummary latency;
   double model_ms = 0;  // median request's encode + prefill + generate, the reference's work
-  json stages;  // median server-side timings_ms
+  json stages;          // median server-side timings_ms
   int generated_tokens = 0;
   int image_tokens = 0;
 };
@@ -93,10 +94,21 @@ Result<ServiceRun> bench_service(const BenchVlmFlags& flags, const Models& model
                                  const std::string& tiling, int requests, const std::string& image,
                                  const fs::path& work) {
   std::vector<std::string> argv = {(own_dir().parent_path() / "service" / "cardmintd").string(),
-                                   "--port", "0", "--model", models.model, "--mmproj", models.mmproj,
-                                   "--threads", std::to_string(flags.model.threads), "--tiling",
-                                   tiling, "--model-label", flags.model.label, "--catalog-db",
-                                   catalog_db_path(flags.model), "--max-new-tokens",
+                                   "--port",
+                                   "0",
+                                   "--model",
+                                   models.model,
+                                   "--mmproj",
+                                   models.mmproj,
+                                   "--threads",
+                                   std::to_string(flags.model.threads),
+                                   "--tiling",
+                                   tiling,
+                                   "--model-label",
+                                   flags.model.label,
+                                   "--catalog-db",
+                                   catalog_db_path(flags.model),
+                                   "--max-new-tokens",
                                    std::to_string(flags.max_new_tokens)};
   Result<ChildProcess> server = ChildProcess::start(argv, (work / "cardmintd.log").string());
   if (!server.ok()) return server.status();
@@ -166,8 +178,8 @@ double sum_after(const std::string& log, const std::string& label, const std::st
     size_t pos = at + label.size();
     while (pos < log.size() && log[pos] == ' ') ++pos;
     const size_t line_end = log.find('\n', pos);
-    const std::string line = log.substr(pos, line_end == std::string::npos ? std::string::npos
-                                                                            : line_end - pos);
+    const std::string line =
+        log.substr(pos, line_end == std::string::npos ? std::string::npos : line_end - pos);
     if (!must_follow.empty() && line.find(must_follow) == std::string::npos) continue;
     total += std::atof(line.c_str());
   }
@@ -178,18 +190,34 @@ Result<ReferenceRun> bench_reference(const BenchVlmFlags& flags, const Models& m
                                      const std::string& image, int tokens, const fs::path& work) {
   const fs::path grammar = work / "card.gbnf";
   std::ofstream(grammar) << vlm::card_grammar();
-  std::vector<std::string> argv = {flags.reference_cli, "-m", models.model, "--mmproj",
-                                   models.mmproj, "--image", image, "-sys", vlm::card_prompt(),
-                                   "-p", "Describe this card as JSON.", "-n",
-                                   std::to_string(tokens), "--temp", "0", "-t",
-                                   std::to_string(flags.model.threads), "--grammar-file",
-                                   grammar.string(), "--image-max-tokens", "64"};
+  std::vector<std::string> argv = {flags.reference_cli,
+                                   "-m",
+                                   models.model,
+                                   "--mmproj",
+                                   models.mmproj,
+                                   "--image",
+                                   image,
+                                   "-sys",
+                                   vlm::card_prompt(),
+                                   "-p",
+                                   "Describe this card as JSON.",
+                                   "-n",
+                                   std::to_string(tokens),
+                                   "--temp",
+                                   "0",
+                                   "-t",
+                                   std::to_string(flags.model.threads),
+                                   "--grammar-file",
+                                   grammar.string(),
+                                   "--image-max-tokens",
+                                   "64"};
   if (flags.model.tiling == "smolvlm") argv.resize(argv.size() - 2);
   Result<ProcessOutput> out = run_process(argv, seconds(600));
   if (!out.ok()) return out.status();
   if (out->exit_code != 0) {
-    return Status::internal(fmt::format("llama-mtmd-cli exited {}: {}", out->exit_code,
-                                        out->err.substr(out->err.size() > 2000 ? out->err.size() - 2000 : 0)));
+    return Status::internal(
+        fmt::format("llama-mtmd-cli exited {}: {}", out->exit_code,
+                    out->err.substr(out->err.size() > 2000 ? out->err.size() - 2000 : 0)));
   }
   const std::string log = out->out + out->err;
   ReferenceRun run;
@@ -202,7 +230,10 @@ Result<ReferenceRun> bench_reference(const BenchVlmFlags& flags, const Models& m
 }
 
 json summary_json(const LatencySummary& s) {
-  return {{"count", s.count}, {"p50_ms", s.p50_ms}, {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms},
+  return {{"count", s.count},
+          {"p50_ms", s.p50_ms},
+          {"p90_ms", s.p90_ms},
+          {"p99_ms", s.p99_ms},
           {"mean_ms", s.mean_ms}};
 }
 
@@ -217,17 +248,18 @@ int run_bench_vlm(const BenchVlmFlags& flags) {
   fs::create_directories(work);
   const std::string image = write_bench_card(work);
 
-  Result<ServiceRun> warm = bench_service(flags, *models, flags.model.tiling, flags.requests, image, work);
+  Result<ServiceRun> warm =
+      bench_service(flags, *models, flags.model.tiling, flags.requests, image, work);
   if (!warm.ok()) return fail(warm.status());
   Result<ServiceRun> default_tiling =
       bench_service(flags, *models, "smolvlm", flags.compare_requests, image, work);
   if (!default_tiling.ok()) return fail(default_tiling.status());
-  Result<ProcessOutput> cold = run_process(
-      {(own_dir() / "cardmint").string(), "scan", "--model", models->model, "--mmproj",
-       models->mmproj, "--threads", std::to_string(flags.model.threads), "--tiling",
-       flags.model.tiling, "--catalog-db", catalog_db_path(flags.model), "--max-new-tokens",
-       std::to_string(flags.max_new_tokens), image},
-      seconds(600));
+  Result<ProcessOutput> cold =
+      run_process({(own_dir() / "cardmint").string(), "scan", "--model", models->model, "--mmproj",
+                   models->mmproj, "--threads", std::to_string(flags.model.threads), "--tiling",
+                   flags.model.tiling, "--catalog-db", catalog_db_path(flags.model),
+                   "--max-new-tokens", std::to_string(flags.max_new_tokens), image},
+                  seconds(600));
   if (!cold.ok()) return fail(cold.status());
   if (cold->exit_code != 0) return fail(Status::internal("cold scan failed: " + cold->err));
   Result<ReferenceRun> reference =
@@ -297,7 +329,8 @@ void register_bench_vlm_command(CLI::App& bench) {
   add_model_flags(*vlm, flags->model);
   vlm->add_option("--size", flags->size, "random-weight test model size when --model is not given")
       ->check(CLI::IsMember({"tiny", "256m", "500m"}));
-  vlm->add_option("--requests", flags->requests, "warm requests to time")->check(CLI::Range(1, 100000));
+  vlm->add_option("--requests", flags->requests, "warm requests to time")
+      ->check(CLI::Range(1, 100000));
   vlm->add_option("--compare-requests", flags->compare_requests,
                   "requests with SmolVLM's default tiling")
       ->check(CLI::Range(1, 1000));

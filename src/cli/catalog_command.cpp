@@ -1,13 +1,13 @@
 #include "cli/catalog_command.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "base/log.h"
 #include "catalog/catalog.h"

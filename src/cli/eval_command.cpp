@@ -1,12 +1,12 @@
 #include "cli/eval_command.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
@@ -87,7 +87,9 @@ int run_eval(const EvalFlags& flags) {
         ++no_card_right;
       } else {
         if (got->confidence >= flags.threshold) ++confident_wrong;
-        failures.push_back({{"file", truth["file"]}, {"want", nullptr}, {"got", got->card->id},
+        failures.push_back({{"file", truth["file"]},
+                            {"want", nullptr},
+                            {"got", got->card->id},
                             {"confidence", got->confidence}});
       }
       continue;
@@ -96,8 +98,8 @@ int run_eval(const EvalFlags& flags) {
     const std::string want_name = truth.value("name", "");
     const bool right = got->card && got->card->id == want;
     if (right) ++top1;
-    if (right && (!truth.contains("finish") ||
-                  canonical_finish(truth["finish"]) == got->card->finish)) {
+    if (right &&
+        (!truth.contains("finish") || canonical_finish(truth["finish"]) == got->card->finish)) {
       ++printing_exact;
     }
     if (got->card && !want_name.empty() && got->card->name == want_name) ++name_ok;
@@ -114,22 +116,22 @@ int run_eval(const EvalFlags& flags) {
   const int with_card = n - no_card_photos;
   auto rate = [](int k, int d) { return d == 0 ? 0.0 : static_cast<double>(k) / d; };
   const LatencySummary latency = summarize_latencies(latencies);
-  json report = {{"n", n},
-                 {"with_card", with_card},
-                 {"top1", rate(top1, with_card)},
-                 {"printing_exact", rate(printing_exact, with_card)},
-                 {"name_only", rate(name_ok, with_card)},
-                 {"number_only", rate(number_ok, with_card)},
-                 {"confident_wrong", confident_wrong},
-                 {"confident_wrong_rate", rate(confident_wrong, n)},
-                 {"threshold", flags.threshold},
-                 {"null_answers", null_answers},
-                 {"no_card_photos", no_card_photos},
-                 {"no_card_right", no_card_right},
-                 {"errors", errors},
-                 {"latency_ms",
-                  {{"p50", latency.p50_ms}, {"p90", latency.p90_ms}, {"p99", latency.p99_ms}}},
-                 {"failures", failures}};
+  json report = {
+      {"n", n},
+      {"with_card", with_card},
+      {"top1", rate(top1, with_card)},
+      {"printing_exact", rate(printing_exact, with_card)},
+      {"name_only", rate(name_ok, with_card)},
+      {"number_only", rate(number_ok, with_card)},
+      {"confident_wrong", confident_wrong},
+      {"confident_wrong_rate", rate(confident_wrong, n)},
+      {"threshold", flags.threshold},
+      {"null_answers", null_answers},
+      {"no_card_photos", no_card_photos},
+      {"no_card_right", no_card_right},
+      {"errors", errors},
+      {"latency_ms", {{"p50", latency.p50_ms}, {"p90", latency.p90_ms}, {"p99", latency.p99_ms}}},
+      {"failures", failures}};
   if (flags.as_json) {
     std::cout << report.dump() << std::endl;
     return 0;
@@ -142,8 +144,8 @@ int run_eval(const EvalFlags& flags) {
       "  latency p50 {:.0f} ms  p90 {:.0f} ms  p99 {:.0f} ms\n",
       n, with_card, 100 * rate(top1, with_card), 100 * rate(printing_exact, with_card),
       100 * rate(name_ok, with_card), 100 * rate(number_ok, with_card), flags.threshold,
-      confident_wrong, 100 * rate(confident_wrong, n), null_answers, no_card_right, no_card_photos, errors,
-      latency.p50_ms, latency.p90_ms, latency.p99_ms);
+      confident_wrong, 100 * rate(confident_wrong, n), null_answers, no_card_right, no_card_photos,
+      errors, latency.p50_ms, latency.p90_ms, latency.p99_ms);
   std::cout << "  failures:\n";
   for (const json& f : failures) std::cout << "    " << f.dump() << "\n";
   return 0;
@@ -155,7 +157,9 @@ void register_eval_command(CLI::App& app) {
   auto flags = std::make_shared<EvalFlags>();
   CLI::App* eval = app.add_subcommand("eval", "accuracy and latency over labelled photos");
   add_model_flags(*eval, flags->model);
-  eval->add_option("dir", flags->dir, "folder of photos")->required()->check(CLI::ExistingDirectory);
+  eval->add_option("dir", flags->dir, "folder of photos")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   eval->add_option("--manifest", flags->manifest, "JSON lines with file and card_id");
   eval->add_option("--threshold", flags->threshold, "confidence users trust")
       ->check(CLI::Range(0.0, 1.0));

@@ -5,10 +5,12 @@
 namespace cardmint::cli {
 
 void add_model_flags(CLI::App& command, ModelFlags& flags) {
-  command.add_option("--catalog-db", flags.catalog_db, "catalog built by `cardmint catalog import`")
+  command
+      .add_option("--catalog-db", flags.catalog_db, "catalog built by `cardmint catalog import`")
       ->envname("CATALOG_DB");
   command.add_option("--model", flags.model_path, "text model GGUF")->envname("MODEL_PATH");
-  command.add_option("--mmproj", flags.mmproj_path, "vision projector GGUF")->envname("MMPROJ_PATH");
+  command.add_option("--mmproj", flags.mmproj_path, "vision projector GGUF")
+      ->envname("MMPROJ_PATH");
   command.add_option("--label", flags.label, "source label, e.g. vlm-256m")->envname("MODEL_LABEL");
   command.add_option("--threads", flags.threads, "model threads")
       ->envname("NUM_THREADS")

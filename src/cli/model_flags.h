@@ -3,10 +3,9 @@
 // variables as cardmintd (MODEL_PATH, MMPROJ_PATH, NUM_THREADS, CATALOG_DB), so one setup works
 // for all.
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "vlm/vlm_options.h"
 

@@ -1,12 +1,12 @@
 #include "cli/scan_command.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "base/log.h"
 #include "cli/model_flags.h"

@@ -1,6 +1,7 @@
 #include "cli/subprocess.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace cardmint::cli {
 namespace {
@@ -68,8 +67,8 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
   int open_fds = 2;
   bool timed_out = false;
   while (open_fds > 0) {
-    const auto left = timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    Clock::now() - start);
+    const auto left =
+        timeout - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     if (left.count() <= 0) {
       timed_out = true;
       break;

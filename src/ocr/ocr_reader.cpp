@@ -1,9 +1,8 @@
 #include "ocr/ocr_reader.h"
 
+#include <fmt/format.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
-
-#include <fmt/format.h>
 
 namespace cardmint::ocr {
 namespace {
@@ -61,8 +60,7 @@ Result<std::unique_ptr<OcrReader>> OcrReader::open(const OcrOptions& options) {
 }
 
 Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
-  if (band.empty() ||
-      band.pixels.size() != static_cast<size_t>(band.width) * band.height * 3) {
+  if (band.empty() || band.pixels.size() != static_cast<size_t>(band.width) * band.height * 3) {
     return Status::invalid_input("empty or malformed OCR band");
   }
   tesseract::TessBaseAPI& api = impl_->api;

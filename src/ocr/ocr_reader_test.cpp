@@ -1,6 +1,7 @@
 #include "ocr/ocr_reader.h"
 
 #include <gtest/gtest.h>
+
 #include <opencv2/imgproc.hpp>
 
 namespace cardmint::ocr {

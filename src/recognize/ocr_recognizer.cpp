@@ -1,9 +1,9 @@
 #include "recognize/ocr_recognizer.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "base/elapsed.h"
 #include "image/text_bands.h"
@@ -73,9 +73,8 @@ Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& 
     Result<catalog::MatchResult> match = catalog.match(text->name.text, strip->text, hints);
     if (!match.ok()) return match.status();
     const double score = match->candidates.empty() ? 0.0 : match->candidates[0].score;
-    const double best_score = have && !best.match.candidates.empty()
-                                  ? best.match.candidates[0].score
-                                  : -1.0;
+    const double best_score =
+        have && !best.match.candidates.empty() ? best.match.candidates[0].score : -1.0;
     if (!have || score > best_score ||
         (score == best_score && match->confidence > best.match.confidence)) {
       best.match = std::move(match).value();
@@ -138,8 +137,9 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
     out.candidates.push_back({to_card_match(catalog_, c), c.score});
   }
   if (out.candidates.empty() || out.candidates[0].score < options_.min_candidate_score) {
-    out.unknown_reason = fmt::format("no catalog card matches the text read (name \"{}\", number \"{}\")",
-                                     r.text.name.text, r.number_line);
+    out.unknown_reason =
+        fmt::format("no catalog card matches the text read (name \"{}\", number \"{}\")",
+                    r.text.name.text, r.number_line);
     out.confidence = 0;
     return out;
   }

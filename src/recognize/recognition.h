@@ -36,7 +36,7 @@ struct OcrReading {
 struct RecognitionTimings {
   double decode_ms = 0;
   double preprocess_ms = 0;  // find + rectify the card, foil estimate
-  double ocr_ms = 0;     // Tesseract over the name and number bands, and the catalog ranking
+  double ocr_ms = 0;         // Tesseract over the name and number bands, and the catalog ranking
   double encode_ms = 0;
   double prefill_ms = 0;
   double generate_ms = 0;
@@ -45,8 +45,8 @@ struct RecognitionTimings {
 };
 
 struct TokenCounts {
-  int image = 0;       // vision tokens (64 per 512² tile)
-  int prompt = 0;      // evaluated for this request, after the cached prefix
+  int image = 0;   // vision tokens (64 per 512² tile)
+  int prompt = 0;  // evaluated for this request, after the cached prefix
   int generated = 0;
 };
 
@@ -58,7 +58,7 @@ struct Recognition {
   std::string raw_model_output;   // the model's text, untrusted; service/ embeds it if it parses
   std::vector<Candidate> candidates;  // best first; the card, when known, is the first
   std::optional<OcrReading> ocr;
-  std::string finish_hint;            // "normal" | "holo" | "reverse holo", from foil statistics
+  std::string finish_hint;  // "normal" | "holo" | "reverse holo", from foil statistics
   double finish_hint_confidence = 0;
   RecognitionTimings timings;
   TokenCounts tokens;

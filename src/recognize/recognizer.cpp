@@ -1,8 +1,8 @@
 #include "recognize/recognizer.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "base/elapsed.h"
 #include "catalog/catalog.h"
@@ -28,9 +28,12 @@ constexpr double kFinishHintMinConfidence = 0.6;
 
 catalog::Finish to_catalog_finish(image::FinishHint hint) {
   switch (hint) {
-    case image::FinishHint::kHolo: return catalog::Finish::kHolo;
-    case image::FinishHint::kReverseHolo: return catalog::Finish::kReverseHolo;
-    case image::FinishHint::kNormal: break;
+    case image::FinishHint::kHolo:
+      return catalog::Finish::kHolo;
+    case image::FinishHint::kReverseHolo:
+      return catalog::Finish::kReverseHolo;
+    case image::FinishHint::kNormal:
+      break;
   }
   return catalog::Finish::kNormal;
 }
@@ -65,8 +68,8 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& op
     if (vlm_options.system_prompt.empty()) vlm_options.system_prompt = vlm::card_prompt();
     Result<std::unique_ptr<vlm::VlmEngine>> engine = vlm::VlmEngine::open(vlm_options);
     if (!engine.ok()) return engine.status();
-    impl->worker = std::make_unique<VlmWorker>(std::move(engine).value(),
-                                               std::max(1, options.queue_capacity));
+    impl->worker =
+        std::make_unique<VlmWorker>(std::move(engine).value(), std::max(1, options.queue_capacity));
   }
   return std::unique_ptr<Recognizer>(new Recognizer(std::move(impl)));
 }
@@ -92,9 +95,8 @@ Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& pictu
   base.timings.encode_ms = stages.encode_ms;
   base.timings.prefill_ms = stages.prefill_ms;
   base.timings.generate_ms = stages.generate_ms;
-  base.timings.queue_ms =
-      std::max(0.0, ms_between(submitted_at, Clock::now()) - stages.encode_ms -
-                        stages.prefill_ms - stages.generate_ms);
+  base.timings.queue_ms = std::max(0.0, ms_between(submitted_at, Clock::now()) - stages.encode_ms -
+                                            stages.prefill_ms - stages.generate_ms);
   base.raw_model_output = generation->text;
   base.tokens = {generation->image_tokens, generation->prompt_tokens,
                  static_cast<int>(generation->tokens.size())};
@@ -103,8 +105,8 @@ Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& pictu
   if (!description.ok()) {
     if (!base.card) {
       base.source = options.vlm->label;
-      base.unknown_reason = fmt::format("{}; model: {}", base.unknown_reason,
-                                        description.status().message());
+      base.unknown_reason =
+          fmt::format("{}; model: {}", base.unknown_reason, description.status().message());
     }
     return base;
   }
@@ -155,11 +157,13 @@ Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_by
     return quad.status();
   }
   if (rectified) {
-    if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card); finish.ok()) {
+    if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card);
+        finish.ok()) {
       static constexpr const char* kHintNames[] = {"normal", "holo", "reverse holo"};
       out.finish_hint = kHintNames[static_cast<int>(finish->hint)];
       out.finish_hint_confidence = finish->confidence;
-      if (finish->confidence >= kFinishHintMinConfidence) hints.finish = to_catalog_finish(finish->hint);
+      if (finish->confidence >= kFinishHintMinConfidence)
+        hints.finish = to_catalog_finish(finish->hint);
     }
     const double preprocess_ms = ms_between(decoded_at, Clock::now());
     Result<Recognition> read = m.ocr->recognize(*rectified, hints);

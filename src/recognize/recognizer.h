@@ -19,7 +19,7 @@
 namespace cardmint::recognize {
 
 struct RecognizerOptions {
-  std::filesystem::path catalog_db;  // built by `cardmint catalog import`
+  std::filesystem::path catalog_db;    // built by `cardmint catalog import`
   std::optional<vlm::VlmOptions> vlm;  // none: OCR alone
   // Below this OCR confidence the model is consulted (when there is one).
   double escalate_below = 0.85;
@@ -38,9 +38,9 @@ class Recognizer {
   Recognizer(const Recognizer&) = delete;
   Recognizer& operator=(const Recognizer&) = delete;
 
-  // Errors: decode errors from image::decode_image (413/415/422 class), busy when the model queue is
-  // full, unavailable after drain() began, internal for a model failure. Garbage from the model is
-  // not an error: it is an unknown card, and so is a photo with no card in it.
+  // Errors: decode errors from image::decode_image (413/415/422 class), busy when the model queue
+  // is full, unavailable after drain() began, internal for a model failure. Garbage from the model
+  // is not an error: it is an unknown card, and so is a photo with no card in it.
   [[nodiscard]] Result<Recognition> recognize(std::span<const std::uint8_t> image_bytes);
 
   // Stops accepting new work; recognize() calls already queued still complete.

@@ -1,8 +1,8 @@
 #include "recognize/vlm_worker.h"
 
-#include <exception>
-
 #include <fmt/format.h>
+
+#include <exception>
 
 namespace cardmint::recognize {
 

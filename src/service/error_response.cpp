@@ -1,8 +1,8 @@
 #include "service/error_response.h"
 
-#include <array>
-
 #include <httplib.h>
+
+#include <array>
 #include <nlohmann/json.hpp>
 
 namespace cardmint::service {

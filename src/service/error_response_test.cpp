@@ -1,6 +1,7 @@
 #include "service/error_response.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace cardmint::service {

@@ -1,12 +1,12 @@
 #include "service/http_server.h"
 
-#include <chrono>
-#include <exception>
-#include <string_view>
-
 #include <fmt/format.h>
 #include <httplib.h>
+
+#include <chrono>
+#include <exception>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/log.h"
 #include "service/error_response.h"

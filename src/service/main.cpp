@@ -1,8 +1,8 @@
 // cardmintd: parse the configuration, set up logging, run the service (service/service.h).
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "base/log.h"
 #include "service/service.h"

@@ -1,8 +1,8 @@
 #include "service/model_loader.h"
 
-#include <condition_variable>
-
 #include <fmt/format.h>
+
+#include <condition_variable>
 
 #include "base/log.h"
 

@@ -1,10 +1,10 @@
 #include "service/recognize_route.h"
 
+#include <httplib.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "recognize/recognizer.h"

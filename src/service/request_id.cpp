@@ -1,10 +1,10 @@
 #include "service/request_id.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <random>
-
-#include <fmt/format.h>
 
 namespace cardmint::service {
 

@@ -1,9 +1,9 @@
 #include "service/request_id.h"
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace cardmint::service {
 namespace {

@@ -1,9 +1,9 @@
 #include "service/service.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "base/log.h"
 #include "service/http_server.h"

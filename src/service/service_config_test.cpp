@@ -1,10 +1,10 @@
 #include "service/service_config.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace cardmint::service {
 namespace {

@@ -1,12 +1,11 @@
 #include "service/shutdown_signal.h"
 
+#include <fmt/format.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "base/log.h"
 

@@ -1,11 +1,11 @@
 #include "vlm/card_description.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <optional>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "json-schema-to-grammar.h"
 #include "json.h"
@@ -49,7 +49,8 @@ double span_confidence(const Generation& generation, CharSpan span) {
     const size_t token_begin = offset;
     const size_t token_end = offset + token.piece.size();
     offset = token_end;
-    const bool overlaps = token_end > span.begin && token_begin < std::max(span.end, span.begin + 1);
+    const bool overlaps =
+        token_end > span.begin && token_begin < std::max(span.end, span.begin + 1);
     if (overlaps) {
       sum_logprob += token.logprob;
       ++count;
@@ -80,7 +81,8 @@ const std::string& card_grammar() {
 }
 
 Result<CardDescription> parse_card_description(const Generation& generation) {
-  const ordered_json doc = ordered_json::parse(generation.text, nullptr, /*allow_exceptions=*/false);
+  const ordered_json doc =
+      ordered_json::parse(generation.text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::unprocessable("model output is not a JSON object");
   }
@@ -96,7 +98,8 @@ Result<CardDescription> parse_card_description(const Generation& generation) {
     if (rule.contains("enum")) {
       const auto& allowed = rule["enum"];
       if (std::find(allowed.begin(), allowed.end(), into) == allowed.end()) {
-        return Status::unprocessable(fmt::format("model output \"{}\" is not allowed: {}", key, into));
+        return Status::unprocessable(
+            fmt::format("model output \"{}\" is not allowed: {}", key, into));
       }
     }
     if (rule.contains("maxLength") && into.size() > rule["maxLength"].get<size_t>() * 4) {
@@ -104,9 +107,12 @@ Result<CardDescription> parse_card_description(const Generation& generation) {
     }
     return {};
   };
-  for (auto [key, field] : {std::pair{"name", &card.name}, {"set_name", &card.set_name},
-                            {"number", &card.number}, {"finish", &card.finish},
-                            {"condition", &card.condition}, {"language", &card.language}}) {
+  for (auto [key, field] : {std::pair{"name", &card.name},
+                            {"set_name", &card.set_name},
+                            {"number", &card.number},
+                            {"finish", &card.finish},
+                            {"condition", &card.condition},
+                            {"language", &card.language}}) {
     if (Status s = read(key, *field); !s.ok()) return s;
   }
   auto confidence_of = [&](std::string_view key) {

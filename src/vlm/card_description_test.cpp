@@ -1,8 +1,8 @@
 #include "vlm/card_description.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace cardmint::vlm {
 namespace {

@@ -14,7 +14,7 @@ namespace cardmint::vlm {
 struct GenerateRequest {
   std::vector<image::RgbImage> images;  // each is one media part, placed before the prompt
   std::string user_prompt;
-  std::string grammar;                  // GBNF; empty means unconstrained
+  std::string grammar;  // GBNF; empty means unconstrained
   int max_new_tokens = 160;
 };
 

@@ -1,5 +1,8 @@
 #include "vlm/random_gguf_writer.h"
 
+#include <fmt/format.h>
+#include <ggml-cpp.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -10,9 +13,6 @@
 #include <system_error>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <ggml-cpp.h>
 
 namespace cardmint::vlm {
 namespace {

@@ -3,14 +3,14 @@
 // a 500m model never needs its weights in memory. Internal to vlm/ (test_model_writer.cpp).
 // Owned by one thread.
 
+#include <ggml-cpp.h>
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <string>
 #include <vector>
-
-#include <ggml-cpp.h>
 
 #include "base/status.h"
 

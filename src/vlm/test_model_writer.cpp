@@ -1,5 +1,8 @@
 #include "vlm/test_model_writer.h"
 
+#include <fmt/format.h>
+#include <ggml-cpp.h>
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -7,9 +10,6 @@
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <fmt/format.h>
-#include <ggml-cpp.h>
 
 #include "vlm/random_gguf_writer.h"
 #include "vlm/test_vocab.h"

@@ -1,5 +1,8 @@
 #include "vlm/test_model_writer.h"
 
+#include <gtest/gtest.h>
+#include <llama-cpp.h>
+#include <mtmd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,10 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <llama-cpp.h>
-#include <mtmd.h>
 
 namespace cardmint::vlm {
 namespace {

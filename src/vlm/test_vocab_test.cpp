@@ -1,11 +1,11 @@
 #include "vlm/test_vocab.h"
 
+#include <gtest/gtest.h>
+
 #include <cstddef>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <gtest/gtest.h>
 
 namespace cardmint::vlm {
 namespace {
@@ -80,9 +80,8 @@ TEST(TestVocabTest, LearnsTheCorpusAndTheTokensMtmdLooksUp) {
   EXPECT_TRUE(ids.count("\xC4\x8A\xC4\x8A")) << "\"\\n\\n\" opens every idefics3 image";
   // Frequent corpus words became single tokens (Ġ is the leading space).
   const std::string space = "\xC4\xA0";
-  for (const std::string& word :
-       {space + "the", space + "card", std::string("name"), std::string("number"),
-        std::string("\":")}) {
+  for (const std::string& word : {space + "the", space + "card", std::string("name"),
+                                  std::string("number"), std::string("\":")}) {
     EXPECT_TRUE(ids.count(word)) << word;
   }
 }

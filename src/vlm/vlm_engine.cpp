@@ -1,12 +1,12 @@
 #include "vlm/vlm_engine.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "base/elapsed.h"
 #include "base/log.h"
@@ -152,7 +152,8 @@ Result<std::unique_ptr<VlmEngine>> VlmEngine::open(const VlmOptions& options) {
   llama_model_params model_params = common_model_params_to_llama(impl->params);
   impl->model.reset(llama_model_load_from_file(options.model_path.c_str(), model_params));
   if (!impl->model) {
-    return Status::unavailable(fmt::format("cannot load text model {}", options.model_path.string()));
+    return Status::unavailable(
+        fmt::format("cannot load text model {}", options.model_path.string()));
   }
   impl->context.reset(
       llama_init_from_model(impl->model.get(), common_context_params_to_llama(impl->params)));
@@ -180,8 +181,7 @@ Result<std::unique_ptr<VlmEngine>> VlmEngine::open(const VlmOptions& options) {
   impl->templates = common_chat_templates_init(impl->model.get(), "");
   if (Status s = impl->eval_prefix(); !s.ok()) return s;
   logger("vlm")->info("loaded {} ({}), prefix {} tokens, {} threads", options.label,
-                      options.model_path.filename().string(), impl->prefix_tokens,
-                      options.threads);
+                      options.model_path.filename().string(), impl->prefix_tokens, options.threads);
   return std::unique_ptr<VlmEngine>(new VlmEngine(std::move(impl)));
 }
 
@@ -244,8 +244,8 @@ Result<Generation> VlmEngine::generate(const GenerateRequest& request,
       out.timings.encode_ms += ms_since(start);
       start = Clock::now();
       if (embeddings == nullptr ||
-          mtmd_helper_decode_image_chunk(m.vision.get(), m.context.get(), chunk, embeddings,
-                                         n_past, 0, m.options.batch_tokens, &new_n_past, nullptr,
+          mtmd_helper_decode_image_chunk(m.vision.get(), m.context.get(), chunk, embeddings, n_past,
+                                         0, m.options.batch_tokens, &new_n_past, nullptr,
                                          nullptr) != 0) {
         return Status::internal("prefill of image embeddings failed");
       }

@@ -48,12 +48,10 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
   const recognize::RecognitionTimings& t = r.timings;
   out["timings_ms"] = {{"decode", t.decode_ms},   {"preprocess", t.preprocess_ms},
                        {"ocr", t.ocr_ms},         {"encode", t.encode_ms},
-                       {"prefill", t.prefill_ms},
-                       {"generate", t.generate_ms}, {"queue", t.queue_ms},
-                       {"total", t.total_ms}};
-  out["tokens"] = {{"image", r.tokens.image},
-                   {"prompt", r.tokens.prompt},
-                   {"generated", r.tokens.generated}};
+                       {"prefill", t.prefill_ms}, {"generate", t.generate_ms},
+                       {"queue", t.queue_ms},     {"total", t.total_ms}};
+  out["tokens"] = {
+      {"image", r.tokens.image}, {"prompt", r.tokens.prompt}, {"generated", r.tokens.generated}};
   out["request_id"] = request_id;
   return out;
 }

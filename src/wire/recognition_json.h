@@ -2,16 +2,15 @@
 // The JSON shape of a recognition, shared by cardmintd's /recognize and `cardmint scan` so the two
 // print the same thing. The only place that knows it.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "recognize/recognition.h"
 
 namespace cardmint::wire {
 
-// {"card": {...}|null, "unknown_reason"?, "confidence", "source", "raw", "timings_ms", "request_id"}
-// "raw" is the model's JSON when it parses, else its text as a string.
+// {"card": {...}|null, "unknown_reason"?, "confidence", "source", "raw", "timings_ms",
+// "request_id"} "raw" is the model's JSON when it parses, else its text as a string.
 nlohmann::json recognition_to_json(const recognize::Recognition& recognition,
                                    const std::string& request_id);
 

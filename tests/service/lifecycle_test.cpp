@@ -1,16 +1,15 @@
 // cardmintd's lifecycle against the real binary: /ready while the models load, the drain on
 // SIGTERM, and 503 + Retry-After when the model queue is full.
 
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "tests/service/cardmintd_process.h"
 #include "tests/service/service_client.h"

@@ -1,13 +1,13 @@
 // /recognize, /health and the error contract against one real cardmintd on the tiny model.
 
-#include <chrono>
-#include <memory>
-#include <thread>
-#include <vector>
-
 #include <gtest/gtest.h>
 #include <httplib.h>
+
+#include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "tests/service/cardmintd_process.h"
 #include "tests/service/service_client.h"

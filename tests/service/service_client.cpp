@@ -1,7 +1,6 @@
 #include "tests/service/service_client.h"
 
 #include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/service/test_images.h"

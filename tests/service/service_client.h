@@ -2,10 +2,10 @@
 // One-shot HTTP calls to a cardmintd on 127.0.0.1, each on a fresh httplib::Client (so calls from
 // different threads share nothing), and assertions on cardmintd's JSON error bodies.
 
-#include <string>
-
 #include <gtest/gtest.h>
 #include <httplib.h>
+
+#include <string>
 
 namespace cardmint::testing {
 

@@ -1,13 +1,13 @@
 #include "tests/service/test_images.h"
 
+#include <zlib.h>
+
 #include <cstdint>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <random>
 #include <stdexcept>
 #include <vector>
-
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-#include <zlib.h>
 
 namespace cardmint::testing {
 namespace {

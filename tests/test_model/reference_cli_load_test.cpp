@@ -2,6 +2,7 @@
 // (llama-mtmd-cli): model + mmproj load, a real PNG is tiled and encoded, and text comes out.
 // This is the check that the files are what llama.cpp expects, independent of our engine.
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,12 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <ostream>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <ostream>
+#include <string>
 
 #include "vlm/test_model_writer.h"
 
@@ -74,8 +73,7 @@ CliRun run_reference_cli(const vlm::TestModelPaths& paths, const fs::path& image
       "timeout 120 " + shell_quoted(reference_cli()) + " -m " + shell_quoted(paths.model) +
       " --mmproj " + shell_quoted(paths.mmproj) + " --image " + shell_quoted(image) +
       " -p 'Describe the card.' -n 8 --temp 0 -t 2 -lv 4 < /dev/null > " +
-      shell_quoted(dir / "out.txt") +
-      " 2> " + shell_quoted(dir / "err.txt");
+      shell_quoted(dir / "out.txt") + " 2> " + shell_quoted(dir / "err.txt");
   // llama.cpp's common_log writes from a worker thread; on a loaded machine the process can exit
   // before the last lines are flushed. A run without the final perf summary is incomplete and is
   // run again (at most 3 times) rather than judged.
@@ -98,7 +96,8 @@ int generated_token_count(const std::string& log) {
        at = log.find("eval time =", at + 1)) {
     if (at >= 7 && log.compare(at - 7, 7, "prompt ") == 0) continue;
     const std::size_t end = log.find('\n', at);
-    const std::string line = log.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const std::string line =
+        log.substr(at, end == std::string::npos ? std::string::npos : end - at);
     const std::size_t slash = line.find('/');
     const std::size_t runs = line.find(" runs");
     if (slash == std::string::npos || runs == std::string::npos || runs < slash) continue;
@@ -151,8 +150,8 @@ TEST_P(ReferenceCliLoadTest, TinyModelGeneratesTokensForAnImage) {
   const int generated = generated_token_count(run.err);
   EXPECT_GE(generated, 1) << run.err;
   EXPECT_LE(generated, 8) << run.err;
-  EXPECT_NE(run.out.find_first_not_of(" \n\t"), std::string::npos)
-      << "no text on stdout; stderr:\n" << run.err;
+  EXPECT_NE(run.out.find_first_not_of(" \n\t"), std::string::npos) << "no text on stdout; stderr:\n"
+                                                                   << run.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(MmprojTypes, ReferenceCliLoadTest,

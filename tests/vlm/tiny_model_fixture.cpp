@@ -3,10 +3,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <stdexcept>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 
 #include "vlm/test_model_writer.h"
 
@@ -19,7 +18,10 @@ const fs::path& scratch_dir() {
   static const fs::path dir = [] {
     fs::path d = fs::temp_directory_path() / ("cardmint-vlm-test-" + std::to_string(getpid()));
     fs::create_directories(d);
-    std::atexit([] { std::error_code ec; fs::remove_all(scratch_dir(), ec); });
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(scratch_dir(), ec);
+    });
     return d;
   }();
   return dir;

@@ -1,15 +1,16 @@
 // The VLM engine on the tiny random-weight SmolVLM, against the reference llama-mtmd-cli.
+#include "vlm/vlm_engine.h"
+
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/vlm/tiny_model_fixture.h"
 #include "vlm/card_description.h"
-#include "vlm/vlm_engine.h"
 
 namespace cardmint::vlm {
 namespace {
@@ -51,8 +52,8 @@ std::string run_reference(int n_tokens, const std::string& extra_args) {
   const std::string command =
       "timeout 300 " + std::string(LLAMA_MTMD_CLI) + " -m " + tiny_model().model.string() +
       " --mmproj " + tiny_model().mmproj.string() + " --image " + test_picture_png().string() +
-      " -p '" + kPrompt + "' -n " + std::to_string(n_tokens) + " --temp 0 -t 2 -lv 4 " + extra_args +
-      " </dev/null >" + out_path + " 2>" + err_path;
+      " -p '" + kPrompt + "' -n " + std::to_string(n_tokens) + " --temp 0 -t 2 -lv 4 " +
+      extra_args + " </dev/null >" + out_path + " 2>" + err_path;
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (std::system(command.c_str()) != 0) continue;
     if (read_file(err_path).find("llama_perf_context_print") != std::string::npos) {
