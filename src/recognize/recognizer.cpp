@@ -62,7 +62,9 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& op
       catalog::Catalog::open({.db_path = options.catalog_db});
   if (!catalog.ok()) return catalog.status();
   impl->catalog = std::move(catalog).value();
-  impl->ocr = std::make_unique<OcrRecognizer>(*impl->catalog, OcrRecognizerOptions{});
+  OcrRecognizerOptions ocr_options;
+  ocr_options.min_candidate_score = options.min_candidate_score;
+  impl->ocr = std::make_unique<OcrRecognizer>(*impl->catalog, ocr_options);
   if (options.vlm) {
     vlm::VlmOptions vlm_options = *options.vlm;
     if (vlm_options.system_prompt.empty()) vlm_options.system_prompt = vlm::card_prompt();
@@ -116,7 +118,7 @@ Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& pictu
   if (!match.ok()) return match.status();
   const double model_confidence =
       match->candidates.empty() ? 0.0 : std::min(description->confidence, match->confidence);
-  if (match->candidates.empty() || match->candidates[0].score < 0.35 ||
+  if (match->candidates.empty() || match->candidates[0].score < options.min_candidate_score ||
       (base.card && model_confidence <= base.confidence)) {
     if (!base.card) {
       base.source = options.vlm->label;

@@ -23,6 +23,8 @@ struct RecognizerOptions {
   std::optional<vlm::VlmOptions> vlm;  // none: OCR alone
   // Below this OCR confidence the model is consulted (when there is one).
   double escalate_below = 0.85;
+  // A best catalog candidate scoring below this is "unknown", whichever source read the card.
+  double min_candidate_score = 0.35;
   image::DecodeLimits decode_limits;
   int queue_capacity = 32;       // requests waiting for the model; beyond it recognize() is busy
   int max_new_tokens = 160;      // longest model answer

@@ -86,7 +86,8 @@ Result<CardDescription> parse_card_description(const Generation& generation) {
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::unprocessable("model output is not a JSON object");
   }
-  const ordered_json schema = ordered_json::parse(card_json_schema());
+  // Parsed once: this runs on every model answer.
+  static const ordered_json schema = ordered_json::parse(card_json_schema());
   CardDescription card;
   auto read = [&](const char* key, std::string& into) -> Status {
     auto it = doc.find(key);
