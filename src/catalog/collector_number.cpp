@@ -169,6 +169,12 @@ std::optional<PrintedNumber> parse_with_slash(std::string_view s, size_t slash) 
   std::optional<std::string> number = number_from_token(left);
   if (!number && total && is_letter_number(left)) number = normalize_collector_number(left);
   if (!number) return std::nullopt;
+  // Mega Evolution cards print a language mark before the number ("PBL EN 044/084"); OCR often
+  // closes the gap. No English number has an EN prefix, and a plain total rules out a subset.
+  if (total && total->prefix.empty() && number->size() > 2 && number->starts_with("EN") &&
+      is_digit((*number)[2])) {
+    number = normalize_collector_number(number->substr(2));
+  }
   PrintedNumber out;
   out.number = std::move(*number);
   if (total) {
@@ -233,6 +239,86 @@ std::optional<PrintedNumber> parse_number_line(std::string_view line) {
     }
   }
   return std::nullopt;
+}
+
+namespace {
+
+// OCR's usual letter-for-digit confusions in small print.
+char digit_for(char c) {
+  switch (c) {
+    case 'O':
+    case 'o':
+    case 'D':
+    case 'Q':
+      return '0';
+    case 'I':
+    case 'l':
+    case 'i':
+    case '|':
+    case '!':
+      return '1';
+    case 'Z':
+    case 'z':
+      return '2';
+    case 'A':
+      return '4';
+    case 'S':
+    case 's':
+      return '5';
+    case 'G':
+    case 'b':
+      return '6';
+    case 'T':
+      return '7';
+    case 'B':
+      return '8';
+    case 'g':
+    case 'q':
+      return '9';
+    default:
+      return c;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> number_line_alternatives(std::string_view line) {
+  std::vector<std::string> out;
+  auto add = [&](std::string candidate) {
+    if (candidate != line && std::find(out.begin(), out.end(), candidate) == out.end())
+      out.push_back(std::move(candidate));
+  };
+  std::string mapped(line);
+  for (size_t begin = 0; begin < mapped.size();) {
+    size_t end = mapped.find(' ', begin);
+    if (end == std::string::npos) end = mapped.size();
+    const std::string_view token = std::string_view(mapped).substr(begin, end - begin);
+    const bool numeric =
+        std::any_of(token.begin(), token.end(), [](char c) { return is_digit(c) || c == '/'; });
+    if (numeric) {
+      for (size_t i = begin; i < end; ++i) mapped[i] = digit_for(mapped[i]);
+    }
+    begin = end + 1;
+  }
+  add(mapped);
+  if (line.find('/') == std::string_view::npos) {
+    for (const std::string& base : {std::string(line), mapped}) {
+      for (size_t begin = 0; begin < base.size();) {
+        if (!is_digit(base[begin])) {
+          ++begin;
+          continue;
+        }
+        size_t end = begin;
+        while (end < base.size() && is_digit(base[end])) ++end;
+        if (end - begin >= 3 && end - begin <= 6) {
+          for (size_t cut = begin + 1; cut < end; ++cut)
+            add(base.substr(0, cut) + "/" + base.substr(cut));
+        }
+        begin = end;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace cardmint::catalog

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 
 namespace cardmint::catalog {
@@ -88,7 +89,9 @@ INSTANTIATE_TEST_SUITE_P(
                       LineCase{"©1999 Wizards 24", "24", {}, ""},  // a year is not a number
                       LineCase{"Graphics58/102", "58", 102, ""},   // text glued to the number
                       LineCase{"SWSHO50", "SWSH50", {}, ""},  // O for the zero after the prefix
-                      LineCase{"TGO5/TG3O", "TG5", 30, "TG"}));
+                      LineCase{"TGO5/TG3O", "TG5", 30, "TG"},
+                      LineCase{"PBL EN044/084", "44", 84, ""},  // language mark glued on
+                      LineCase{"PBL EN 044/084", "44", 84, ""}));
 
 TEST(ParseNumberLine, LettersOnlyNumbersBeforeATotal) {
   for (const LineCase& c : {LineCase{"J/28", "J", 28, ""}, LineCase{"! / 28", "!", 28, ""},
@@ -124,6 +127,23 @@ TEST(ParseNumberLine, SuffixLettersStayButWordsAreNotSuffixes) {
   std::optional<PrintedNumber> word = parse_number_line("5ban 12");
   ASSERT_TRUE(word.has_value());
   EXPECT_EQ(word->number, "12");
+}
+
+TEST(NumberLineAlternatives, TurnsConfusedLettersIntoDigitsInNumericTokens) {
+  const std::vector<std::string> alternatives = number_line_alternatives("Illus. ZA/1OZ");
+  ASSERT_FALSE(alternatives.empty());
+  EXPECT_EQ(alternatives[0], "Illus. 24/102");  // "Illus." holds no digit and stays a word
+  EXPECT_EQ(parse_number_line(alternatives[0])->number, "24");
+}
+
+TEST(NumberLineAlternatives, SplitsADigitRunThatLostItsSlash) {
+  const std::vector<std::string> alternatives = number_line_alternatives("AQ 2147 @");
+  EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "AQ 21/47 @"), alternatives.end());
+  EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "AQ 2/147 @"), alternatives.end());
+  EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "AQ 214/7 @"), alternatives.end());
+  // A line that kept its slash is not re-split, and one without numbers has nothing to offer.
+  for (const std::string& a : number_line_alternatives("58/102")) EXPECT_EQ(a.find("//"), a.npos);
+  EXPECT_TRUE(number_line_alternatives("Illus. Ken Sugimori").empty());
 }
 
 }  // namespace

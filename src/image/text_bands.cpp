@@ -7,6 +7,7 @@
 #include <exception>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <vector>
 
 #include "image/cv_interop.h"
 
@@ -14,14 +15,10 @@ namespace cardmint::image {
 namespace {
 
 // Fractions of the canonical card (63x88 mm). The name's cap line sits ~4% from the top on
-// modern cards and ~6% on classic ones; its baseline at ~9-10%. Stage-1 cards push the name
-// right (the evolves-from picture), and the HP starts at ~72% on a long name.
-constexpr double kNameX0 = 0.04, kNameX1 = 0.76, kNameY0 = 0.025, kNameY1 = 0.125;
-// The number line is ~95-96% down; Sword & Shield and later put the illustrator line just above
-// it, at ~92-93%, which the strip keeps so OCR can anchor on "Illus.".
-constexpr double kStripX0 = 0.03, kStripX1 = 0.97, kStripY0 = 0.895, kStripY1 = 0.985;
-constexpr double kSplitLeft = 0.55;   // end of the left crop, as a fraction of the card width
-constexpr double kSplitRight = 0.45;  // start of the right crop
+// modern cards and ~6% on classic ones, its baseline at ~9-10%; the number line is ~95-96% down,
+// with the illustrator line just above it on modern cards. Each band has ~3% of slack either way.
+constexpr double kNameX0 = 0.03, kNameX1 = 0.97, kNameY0 = 0.0, kNameY1 = 0.14;
+constexpr double kStripX0 = 0.03, kStripX1 = 0.97, kStripY0 = 0.875, kStripY1 = 0.995;
 
 BandRect rect_of(const RgbImage& card, double x0, double y0, double x1, double y1) {
   BandRect r;
@@ -58,12 +55,8 @@ Result<TextBands> crop_text_bands(const RgbImage& card) {
   TextBands bands;
   bands.name_rect = rect_of(card, kNameX0, kNameY0, kNameX1, kNameY1);
   bands.number_strip_rect = rect_of(card, kStripX0, kStripY0, kStripX1, kStripY1);
-  bands.number_left_rect = rect_of(card, kStripX0, kStripY0, kSplitLeft, kStripY1);
-  bands.number_right_rect = rect_of(card, kSplitRight, kStripY0, kStripX1, kStripY1);
   bands.name = crop(card, bands.name_rect);
   bands.number_strip = crop(card, bands.number_strip_rect);
-  bands.number_left = crop(card, bands.number_left_rect);
-  bands.number_right = crop(card, bands.number_right_rect);
   return bands;
 }
 
@@ -78,6 +71,23 @@ Result<RgbImage> enhance_for_ocr(const RgbImage& band, const EnhanceOptions& opt
   try {
     cv::Mat gray;
     cv::cvtColor(view_of(band), gray, cv::COLOR_RGB2GRAY);
+    if (options.strongest_channel) {
+      // Grey print on orange or yellow card stock is faint in luminance but stark in the
+      // stock's own colour channel; in a tight line crop the spread of a plane's values is
+      // mostly print against background, so the plane that spreads widest shows the print best.
+      std::vector<cv::Mat> planes;
+      cv::split(view_of(band), planes);
+      cv::Scalar mean, spread;
+      cv::meanStdDev(gray, mean, spread);
+      double widest = spread[0];
+      for (cv::Mat& plane : planes) {
+        cv::meanStdDev(plane, mean, spread);
+        if (spread[0] > widest * 1.15) {
+          widest = spread[0];
+          gray = plane;
+        }
+      }
+    }
     if (options.scale != 1.0) {
       const int w = std::max(1, int(std::lround(band.width * options.scale)));
       const int h = std::max(1, int(std::lround(band.height * options.scale)));

@@ -15,18 +15,16 @@ struct BandRect {
   int height = 0;
 };
 
-// Crops of an upright card (rectify_card()). The name is printed top-left on every layout; the
-// collector number sits bottom-right on classic cards and bottom-left from Sword & Shield on, so
-// both bottom corners come back (they overlap in the middle so a centred number is whole in one).
+// Crops of an upright card (rectify_card()). The name is printed top-left on every layout, the
+// collector number bottom-right on classic cards and bottom-left from Sword & Shield on. Both
+// bands span the width inside the border and reach past the printed text's usual place, so a
+// card warped a few percent off (a detector that took the inner frame of a silver border) still
+// has its text inside.
 struct TextBands {
-  RgbImage name;          // ~2.5-12.5% of the height, left ~76% of the width (HP stays out)
-  RgbImage number_strip;  // ~89.5-98.5% of the height, the full width inside the border
-  RgbImage number_left;   // left 55% of the strip: illustrator and modern number line
-  RgbImage number_right;  // right 55% of the strip: classic "58/102"
+  RgbImage name;          // 0-14% of the height: stage line, name, HP
+  RgbImage number_strip;  // 87.5-99.5% of the height: illustrator, number, copyright
   BandRect name_rect;
   BandRect number_strip_rect;
-  BandRect number_left_rect;
-  BandRect number_right_rect;
 };
 
 // Errors: invalid_input for an empty or inconsistent image, or one too small to hold text.
@@ -38,6 +36,9 @@ struct EnhanceOptions {
   double scale = 1.0;
   // CLAHE clip limit: higher digs more text out of glare and shadow but amplifies print texture.
   double clahe_clip_limit = 2.0;
+  // Read the R, G or B plane instead of luminance when it shows the print with clearly more
+  // contrast (for one line of print on coloured stock; a whole band mixes colours).
+  bool strongest_channel = false;
 };
 
 // Grayscale (returned as R = G = B, since RgbImage is the only picture type that leaves image/),

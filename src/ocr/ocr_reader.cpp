@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 #include <leptonica/allheaders.h>
+#include <omp.h>
 #include <tesseract/baseapi.h>
+
+#include <algorithm>
 
 namespace cardmint::ocr {
 namespace {
@@ -17,20 +20,17 @@ std::string trim(std::string s) {
   return s;
 }
 
-// Settings that differ per line kind, applied before each read (the API is shared by both kinds).
-void configure_for(tesseract::TessBaseAPI& api, LineKind kind) {
-  if (kind == LineKind::kName) {
-    // PSM 7: the name band is one line, so page layout analysis only adds time and mistakes.
-    api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-    api.SetVariable("tessedit_char_whitelist", "");
-  } else {
-    // The number strip also holds the illustrator, rarity and copyright; sparse text finds the
-    // small "58/102" token wherever it sits. Restricting characters keeps "0" from becoming "O"
-    // and "/" from becoming "l"; lower case stays for "74a"-style suffixes.
-    api.SetPageSegMode(tesseract::PSM_SPARSE_TEXT);
-    api.SetVariable("tessedit_char_whitelist",
-                    "0123456789/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.");
-  }
+// Callers hand over one printed line (image::find_text_lines): Tesseract's own page layout
+// breaks down on card stock, where foil and art read as junk lines. No character whitelist:
+// Tesseract's LSTM ignores most of it, and the catalog matcher is tolerant of the confusions it
+// was meant to prevent (O/0, l//).
+void configure_for(tesseract::TessBaseAPI& api) { api.SetPageSegMode(tesseract::PSM_SINGLE_LINE); }
+
+// Words below this confidence are dropped from the name (card stock and foil texture read as
+// short junk at 10-20%); the number strip keeps everything, since its parser skips junk and a
+// small "58/102" often scores low.
+float min_word_confidence(LineKind kind) {
+  return kind == LineKind::kName ? kMinWordConfidence : 0;
 }
 
 }  // namespace
@@ -64,7 +64,13 @@ Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
     return Status::invalid_input("empty or malformed OCR band");
   }
   tesseract::TessBaseAPI& api = impl_->api;
-  configure_for(api, kind);
+  configure_for(api);
+  // Tesseract's LSTM opens 4-thread OpenMP regions. On a 2-core box, with other OCR threads and
+  // the model's ggml threads running, those spin against each other: measured with `cardmint
+  // eval`, p50 per photo was 2.8 s with them and 0.48 s without. Parallelism comes from one
+  // reader per worker thread instead. libgomp keeps this setting per thread, so ggml's own
+  // OpenMP regions in the model thread keep their threads.
+  omp_set_max_active_levels(0);
   api.SetImage(band.pixels.data(), band.width, band.height, 3, band.width * 3);
   api.SetSourceResolution(300);  // rectified cards are 300 dpi; silences the "guessing" warning
   OcrLine line;
@@ -72,21 +78,41 @@ Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
     api.Clear();
     return Status::internal("Tesseract failed to recognize the band");
   }
-  // Word by word, dropping words Tesseract itself doubts: on blank card stock and foil texture the
-  // LSTM "reads" short junk ("ne") at 10-20% confidence, which would only mislead the matcher.
+  // Word by word, dropping words Tesseract itself doubts, grouped into its text lines.
   double confidence_sum = 0;
   int words = 0;
   std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-  if (it) {
+  if (it && !it->Empty(tesseract::RIL_WORD)) {
+    OcrTextLine current;
+    int current_words = 0;
+    auto close_line = [&] {
+      if (current_words > 0) {
+        current.confidence /= current_words;
+        line.lines.push_back(std::move(current));
+      }
+      current = {};
+      current_words = 0;
+    };
     do {
+      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) close_line();
       std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
       const float word_confidence = it->Confidence(tesseract::RIL_WORD);
-      if (!word || word_confidence < kMinWordConfidence) continue;
+      if (!word || word_confidence < min_word_confidence(kind)) continue;
+      const std::string text = trim(word.get());
+      if (text.empty()) continue;
+      int left = 0, top = 0, right = 0, bottom = 0;
+      it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom);
+      if (!current.text.empty()) current.text += ' ';
+      current.text += text;
+      current.confidence += word_confidence / 100.0;
+      current.height_px = std::max(current.height_px, bottom - top);
+      ++current_words;
       if (!line.text.empty()) line.text += ' ';
-      line.text += trim(word.get());
+      line.text += text;
       confidence_sum += word_confidence;
       ++words;
     } while (it->Next(tesseract::RIL_WORD));
+    close_line();
   }
   line.confidence = words == 0 ? 0.0 : confidence_sum / words / 100.0;
   api.Clear();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "image/rgb_image.h"
@@ -20,13 +21,21 @@ struct OcrOptions {
 };
 
 enum class LineKind {
-  kName,    // one line of a proper name: letters, spaces, apostrophes, accents, ♀/♂
-  kNumber,  // a strip of small print that contains "58/102", "TG05/TG30" or "SWSH050"
+  kName,    // a line of large print that may be the name: doubtful words are dropped
+  kNumber,  // a line of small print that may hold "58/102", "TG05/TG30" or "SWSH050": all kept
+};
+
+// One printed line as Tesseract laid it out.
+struct OcrTextLine {
+  std::string text;       // UTF-8, words joined by one space
+  double confidence = 0;  // mean word confidence, 0..1
+  int height_px = 0;      // the tallest word's box: the card name is the largest print on a card
 };
 
 struct OcrLine {
-  std::string text;       // UTF-8, trimmed
-  double confidence = 0;  // Tesseract's mean word confidence, 0..1
+  std::string text;                // every line joined by " ", top to bottom
+  double confidence = 0;           // Tesseract's mean word confidence, 0..1
+  std::vector<OcrTextLine> lines;  // top to bottom
 };
 
 class OcrReader {
@@ -37,8 +46,9 @@ class OcrReader {
   OcrReader(const OcrReader&) = delete;
   OcrReader& operator=(const OcrReader&) = delete;
 
-  // REQUIRES: `band` is a crop with text at least ~15 px high (image::enhance_for_ocr output is
-  // ideal). Errors: invalid_input for an empty image.
+  // REQUIRES: `band` is one line of text at least ~15 px high (image::find_text_lines); a
+  // crop from image::enhance_for_ocr is ideal.   // ideal). Errors: invalid_input for an empty
+  // image.
   [[nodiscard]] Result<OcrLine> read(const image::RgbImage& band, LineKind kind);
 
  private:

@@ -2,11 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
+#include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "base/elapsed.h"
 #include "image/text_bands.h"
+#include "image/text_lines.h"
 #include "ocr/ocr_reader.h"
 
 namespace cardmint::recognize {
@@ -27,67 +33,180 @@ Result<ocr::OcrReader*> thread_reader() {
 }
 
 struct CardText {
-  ocr::OcrLine name;
-  ocr::OcrLine number_left;
-  ocr::OcrLine number_right;
+  std::vector<ocr::OcrTextLine> names;    // the title band's largest lines, largest first
+  std::vector<ocr::OcrTextLine> numbers;  // the number strip's lines, top to bottom
 };
+
+// Character heights on the 1039 px canonical card: names print at ~30-45 px capitals (the stage
+// line and "HP" far smaller), the number line at ~14-20 px, the copyright line at ~8-10 px.
+constexpr image::TextLineOptions kTitleLines{.min_char_height = 14, .max_char_height = 90};
+constexpr image::TextLineOptions kNumberLines{.min_char_height = 9, .max_char_height = 40};
+// Name candidates: the tallest lines. Not only the tallest one: the HP value, an energy symbol or
+// art behind the title can be taller than the name's letters.
+constexpr std::size_t kMaxNameLines = 4;
+constexpr std::size_t kMaxNumberLines = 6;
+// Tesseract's LSTM reads best with capitals ~30-40 px tall.
+constexpr double kOcrCharHeight = 36.0;
+
+Result<ocr::OcrTextLine> read_line(ocr::OcrReader& reader, const image::RgbImage& band,
+                                   const image::TextLine& line, ocr::LineKind kind) {
+  const double scale = std::clamp(kOcrCharHeight / std::max(1, line.char_height), 0.5, 4.0);
+  Result<image::RgbImage> crop = image::enhance_for_ocr(
+      image::crop_text_line(band, line), {.scale = scale, .strongest_channel = true});
+  if (!crop.ok()) return crop.status();
+  Result<ocr::OcrLine> read = reader.read(*crop, kind);
+  if (!read.ok()) return read.status();
+  ocr::OcrTextLine out;
+  out.text = read->text;
+  out.confidence = read->confidence;
+  out.height_px = line.char_height;
+  return out;
+}
 
 Result<CardText> read_card_text(ocr::OcrReader& reader, const image::RgbImage& card) {
   Result<image::TextBands> bands = image::crop_text_bands(card);
   if (!bands.ok()) return bands.status();
-  Result<image::RgbImage> name = image::enhance_for_ocr(bands->name, {.scale = 1.0});
-  // The number is ~18 px tall on the canonical card; Tesseract reads best near 30 px.
-  Result<image::RgbImage> left = image::enhance_for_ocr(bands->number_left, {.scale = 2.0});
-  Result<image::RgbImage> right = image::enhance_for_ocr(bands->number_right, {.scale = 2.0});
-  if (!name.ok()) return name.status();
-  if (!left.ok()) return left.status();
-  if (!right.ok()) return right.status();
+  Result<std::vector<image::TextLine>> titles = image::find_text_lines(bands->name, kTitleLines);
+  if (!titles.ok()) return titles.status();
+  Result<std::vector<image::TextLine>> numbers =
+      image::find_text_lines(bands->number_strip, kNumberLines);
+  if (!numbers.ok()) return numbers.status();
+
   CardText text;
-  Result<ocr::OcrLine> n = reader.read(*name, ocr::LineKind::kName);
-  Result<ocr::OcrLine> l = reader.read(*left, ocr::LineKind::kNumber);
-  Result<ocr::OcrLine> r = reader.read(*right, ocr::LineKind::kNumber);
-  if (!n.ok()) return n.status();
-  if (!l.ok()) return l.status();
-  if (!r.ok()) return r.status();
-  text.name = *n;
-  text.number_left = *l;
-  text.number_right = *r;
+  std::stable_sort(titles->begin(), titles->end(),
+                   [](const auto& a, const auto& b) { return a.char_height > b.char_height; });
+  for (const image::TextLine& line : *titles) {
+    if (text.names.size() == kMaxNameLines) break;
+    Result<ocr::OcrTextLine> read = read_line(reader, bands->name, line, ocr::LineKind::kName);
+    if (!read.ok()) return read.status();
+    if (!read->text.empty()) text.names.push_back(std::move(read).value());
+  }
+  // The tallest small-print lines first: the number outranks the copyright line.
+  std::vector<image::TextLine> strip = std::move(numbers).value();
+  std::stable_sort(strip.begin(), strip.end(),
+                   [](const auto& a, const auto& b) { return a.char_height > b.char_height; });
+  if (strip.size() > kMaxNumberLines) strip.resize(kMaxNumberLines);
+  for (const image::TextLine& line : strip) {
+    Result<ocr::OcrTextLine> read =
+        read_line(reader, bands->number_strip, line, ocr::LineKind::kNumber);
+    if (!read.ok()) return read.status();
+    if (!read->text.empty()) text.numbers.push_back(std::move(read).value());
+  }
   return text;
+}
+
+// True for an ASCII letter or the lead byte of a 2-byte UTF-8 Latin or Greek letter ("é" U+00E9,
+// "δ" U+03B4); not for the symbols OCR makes of frame marks ("©" U+00A9, "»" U+00BB).
+bool is_letter_byte(unsigned char c) {
+  return std::isalpha(c) || (c >= 0xC3 && c <= 0xC9) || c == 0xCE || c == 0xCF;
+}
+
+bool is_hp_or_digits(std::string_view word) {
+  if (word == "HP" || word == "hp" || word == "Hp") return true;
+  return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A name line without the HP value and "HP" that can share its line on some layouts.
+std::string name_without_hp(const std::string& line) {
+  std::string name;
+  std::istringstream words(line);
+  for (std::string word; words >> word;) {
+    if (is_hp_or_digits(word)) continue;
+    if (!name.empty()) name += ' ';
+    name += word;
+  }
+  return name;
 }
 
 struct Reading {
   CardText text;
   catalog::MatchResult match;
-  std::string number_line;  // the strip whose number the catalog used
+  std::string name_line;    // the name the catalog used
+  std::string number_line;  // the strip line whose number the catalog used
+  double number_confidence = 0;
+  double confidence = 0;  // the match's, less when the name or the number was missing
 };
 
-// Classic cards print the number bottom-right, modern ones bottom-left; each strip is matched and
-// the better-supported reading wins.
+double best_score(const catalog::MatchResult& m) {
+  return m.candidates.empty() ? 0.0 : m.candidates[0].score;
+}
+
+// A pairing that lacks one side is weaker evidence than its match confidence says: a number
+// alone ("109", "46/64") fits a card in another set as well as the one in hand, and a name alone
+// cannot tell the card's printings in different sets apart.
+constexpr double kNumberOnlyFactor = 0.6;
+constexpr double kNameOnlyFactor = 0.8;
+constexpr long kMinNameLetters = 2;
+// A name read this close to a catalog name (card_name.h's 0..1 similarity) is taken as read.
+constexpr double kClearNameScore = 0.85;
+
+// Every pairing of a name candidate with a strip line (or with nothing, when that side was not
+// read) is matched, and the surest pairing wins: a few dozen lookups at ~0.2 ms each. With a
+// name to check them against, the strip lines' alternative readings (confused digits, a lost
+// slash) are tried too; alone they would invent numbers.
 Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& reader,
                                const image::RgbImage& card, const catalog::MatchHints& hints) {
   Result<CardText> text = read_card_text(reader, card);
   if (!text.ok()) return text.status();
+  std::vector<std::string> names;
+  for (const ocr::OcrTextLine& line : text->names) {
+    std::string name = name_without_hp(line.text);
+    // A stray mark or frame edge reads as "|" or "©", and must not count as a name. The one
+    // single-letter name (the Supporter "N") is then found by its number alone.
+    const auto letters = std::count_if(name.begin(), name.end(), is_letter_byte);
+    if (letters >= kMinNameLetters) names.push_back(std::move(name));
+  }
+  // A name that reads cleanly as a catalog name settles which card it is, up to the printing;
+  // then a number read alone (from a copyright year, or misread) must not outvote it.
+  std::vector<std::string> clear_names;
+  for (const std::string& name : names) {
+    const std::vector<catalog::NameMatch> found = catalog.search_names(name, 1);
+    if (!found.empty() && found.front().score >= kClearNameScore) clear_names.push_back(name);
+  }
+  if (clear_names.empty()) {
+    names.emplace_back();
+  } else {
+    names = std::move(clear_names);
+  }
+  struct Strip {
+    std::string text;
+    double confidence = 0;
+    bool alternative = false;
+  };
+  std::vector<Strip> strips;
+  for (const ocr::OcrTextLine& line : text->numbers) {
+    strips.push_back({line.text, line.confidence, false});
+    for (std::string& other : catalog::number_line_alternatives(line.text))
+      strips.push_back({std::move(other), line.confidence, true});
+  }
+  strips.push_back({});
+
   Reading best;
   bool have = false;
-  for (const ocr::OcrLine* strip : {&text->number_right, &text->number_left}) {
-    Result<catalog::MatchResult> match = catalog.match(text->name.text, strip->text, hints);
-    if (!match.ok()) return match.status();
-    const double score = match->candidates.empty() ? 0.0 : match->candidates[0].score;
-    const double best_score =
-        have && !best.match.candidates.empty() ? best.match.candidates[0].score : -1.0;
-    if (!have || score > best_score ||
-        (score == best_score && match->confidence > best.match.confidence)) {
-      best.match = std::move(match).value();
-      best.number_line = strip->text;
-      have = true;
+  for (const std::string& name : names) {
+    for (const Strip& strip : strips) {
+      if (name.empty() && (strip.text.empty() || strip.alternative)) continue;
+      Result<catalog::MatchResult> match = catalog.match(name, strip.text, hints);
+      if (!match.ok()) return match.status();
+      double confidence = match->confidence;
+      if (name.empty()) confidence *= kNumberOnlyFactor;
+      if (strip.text.empty()) confidence *= kNameOnlyFactor;
+      // Confidence first: a name alone scores 1.0 on each of its printings, but only its
+      // confidence says that a name with a number singles one out.
+      const double score = best_score(*match);
+      if (!have || confidence > best.confidence ||
+          (confidence == best.confidence && score > best_score(best.match))) {
+        best.match = std::move(match).value();
+        best.confidence = confidence;
+        best.name_line = name;
+        best.number_line = strip.text;
+        best.number_confidence = strip.confidence;
+        have = true;
+      }
     }
   }
   best.text = std::move(text).value();
   return best;
-}
-
-double best_score(const Reading& r) {
-  return r.match.candidates.empty() ? 0.0 : r.match.candidates[0].score;
 }
 
 }  // namespace
@@ -125,26 +244,25 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
     if (!turned.ok()) return turned.status();
     Result<Reading> other = read_and_match(catalog_, **reader, *turned, hints);
     if (!other.ok()) return other.status();
-    if (best_score(*other) > best_score(*reading)) reading = std::move(other);
+    if (other->confidence > reading->confidence) reading = std::move(other);
   }
   out.timings.ocr_ms = ms_since(start);
 
   const Reading& r = *reading;
-  out.ocr = OcrReading{r.text.name.text, r.number_line, r.text.name.confidence,
-                       r.number_line == r.text.number_left.text ? r.text.number_left.confidence
-                                                                : r.text.number_right.confidence};
+  const double name_confidence = r.text.names.empty() ? 0.0 : r.text.names.front().confidence;
+  out.ocr = OcrReading{r.name_line, r.number_line, name_confidence, r.number_confidence};
   for (const catalog::MatchCandidate& c : r.match.candidates) {
     out.candidates.push_back({to_card_match(catalog_, c), c.score});
   }
   if (out.candidates.empty() || out.candidates[0].score < options_.min_candidate_score) {
     out.unknown_reason =
         fmt::format("no catalog card matches the text read (name \"{}\", number \"{}\")",
-                    r.text.name.text, r.number_line);
+                    r.name_line, r.number_line);
     out.confidence = 0;
     return out;
   }
   out.card = out.candidates[0].card;
-  out.confidence = r.match.confidence;
+  out.confidence = r.confidence;
   return out;
 }
 

@@ -1,0 +1,39 @@
+#pragma once
+// Finds the printed lines of text in a band of a card, so OCR reads each line on its own.
+// Tesseract's own page layout breaks down on card stock: foil sparkle, art behind the text and
+// photo grain read as dozens of junk "lines" that swallow the real ones. Characters, though, are
+// stable blobs of similar height on a shared baseline, which texture rarely is.
+// Thread-safe: free functions with no shared state.
+
+#include <vector>
+
+#include "base/status.h"
+#include "image/rgb_image.h"
+#include "image/text_bands.h"
+
+namespace cardmint::image {
+
+struct TextLineOptions {
+  // Character heights (capitals and digits, in band pixels) that count as text.
+  int min_char_height = 8;
+  int max_char_height = 80;
+};
+
+struct TextLine {
+  BandRect box;         // the line's characters, in band pixels, unpadded
+  int char_height = 0;  // median character box height
+  int characters = 0;   // character blobs grouped into the line
+};
+
+// Lines top to bottom (then left to right); a wide gap (over ~2 character heights) splits a
+// line, so "Illus. Ken Sugimori" and "87/132" far to its right come back as two lines.
+// Errors: invalid_input for an empty or inconsistent image or bad options; internal when OpenCV
+// fails.
+[[nodiscard]] Result<std::vector<TextLine>> find_text_lines(const RgbImage& band,
+                                                            const TextLineOptions& options = {});
+
+// `line` cut from `band`, padded with its background colour (about half a character height
+// above and below, one to either side) so that no neighbouring print is in view.
+[[nodiscard]] RgbImage crop_text_line(const RgbImage& band, const TextLine& line);
+
+}  // namespace cardmint::image
