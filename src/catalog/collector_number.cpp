@@ -301,6 +301,20 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
     begin = end + 1;
   }
   add(mapped);
+  // "TG19TG30": a subset number whose slash was lost; the second letter run starts the total.
+  for (size_t i = 0; i + 1 < line.size(); ++i) {
+    if (is_digit(line[i]) && is_alpha(line[i + 1]) && i > 0) {
+      size_t letters_begin = i;
+      while (letters_begin > 0 && is_digit(line[letters_begin - 1])) --letters_begin;
+      if (letters_begin > 0 && is_alpha(line[letters_begin - 1])) {
+        size_t end = i + 1;
+        while (end < line.size() && is_alpha(line[end])) ++end;
+        if (end < line.size() && is_digit(line[end]) && end - (i + 1) <= 4) {
+          add(std::string(line.substr(0, i + 1)) + "/" + std::string(line.substr(i + 1)));
+        }
+      }
+    }
+  }
   if (line.find('/') == std::string_view::npos) {
     for (const std::string& base : {std::string(line), mapped}) {
       for (size_t begin = 0; begin < base.size();) {

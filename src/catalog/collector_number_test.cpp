@@ -146,5 +146,15 @@ TEST(NumberLineAlternatives, SplitsADigitRunThatLostItsSlash) {
   EXPECT_TRUE(number_line_alternatives("Illus. Ken Sugimori").empty());
 }
 
+TEST(NumberLineAlternatives, PutsBackTheSlashBetweenSubsetNumberAndTotal) {
+  const std::vector<std::string> alternatives = number_line_alternatives("iT TG19TG30 oy");
+  ASSERT_NE(std::find(alternatives.begin(), alternatives.end(), "iT TG19/TG30 oy"),
+            alternatives.end());
+  const std::optional<PrintedNumber> parsed = parse_number_line("iT TG19/TG30 oy");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->number, "TG19");
+  EXPECT_EQ(parsed->total, 30);
+}
+
 }  // namespace
 }  // namespace cardmint::catalog

@@ -47,10 +47,12 @@ constexpr std::size_t kMaxNameLines = 4;
 constexpr std::size_t kMaxNumberLines = 6;
 // Tesseract's LSTM reads best with capitals ~30-40 px tall.
 constexpr double kOcrCharHeight = 36.0;
+constexpr double kSecondNumberReadScale = 1.3;
 
 Result<ocr::OcrTextLine> read_line(ocr::OcrReader& reader, const image::RgbImage& band,
-                                   const image::TextLine& line, ocr::LineKind kind) {
-  const double scale = std::clamp(kOcrCharHeight / std::max(1, line.char_height), 0.5, 4.0);
+                                   const image::TextLine& line, ocr::LineKind kind,
+                                   double char_height = kOcrCharHeight) {
+  const double scale = std::clamp(char_height / std::max(1, line.char_height), 0.5, 4.0);
   Result<image::RgbImage> crop = image::enhance_for_ocr(
       image::crop_text_line(band, line), {.scale = scale, .strongest_channel = true});
   if (!crop.ok()) return crop.status();
@@ -87,10 +89,17 @@ Result<CardText> read_card_text(ocr::OcrReader& reader, const image::RgbImage& c
                    [](const auto& a, const auto& b) { return a.char_height > b.char_height; });
   if (strip.size() > kMaxNumberLines) strip.resize(kMaxNumberLines);
   for (const image::TextLine& line : strip) {
-    Result<ocr::OcrTextLine> read =
-        read_line(reader, bands->number_strip, line, ocr::LineKind::kNumber);
-    if (!read.ok()) return read.status();
-    if (!read->text.empty()) text.numbers.push_back(std::move(read).value());
+    // Small print is read at two sizes: a misread digit ("63/82" for "68/82") is often right at
+    // the other, and the catalog with the name picks the reading that names a card.
+    for (double height : {kOcrCharHeight, kOcrCharHeight * kSecondNumberReadScale}) {
+      Result<ocr::OcrTextLine> read =
+          read_line(reader, bands->number_strip, line, ocr::LineKind::kNumber, height);
+      if (!read.ok()) return read.status();
+      const bool seen =
+          std::any_of(text.numbers.begin(), text.numbers.end(),
+                      [&](const ocr::OcrTextLine& l) { return l.text == read->text; });
+      if (!read->text.empty() && !seen) text.numbers.push_back(std::move(read).value());
+    }
   }
   return text;
 }

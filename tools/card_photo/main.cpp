@@ -41,6 +41,7 @@ struct Flags {
   std::string font_pool = "all";
   std::string style = "varied";
   int face_height = 1056;
+  int max_jpeg_quality = 100;
 };
 
 // Prints the one error line of a failed run and returns the exit code.
@@ -99,6 +100,7 @@ int run(const Flags& flags) {
   if (!pool.ok()) return fail(2, pool.status().message());
   SceneOptions options;
   options.style = flags.style == "clean" ? SceneStyle::kClean : SceneStyle::kVaried;
+  options.max_jpeg_quality = flags.max_jpeg_quality;
   Result<Catalog> catalog = read_catalog(flags.catalog_dir);
   if (!catalog.ok()) {
     fmt::print(stderr, "catalog: {} (pass --catalog DIR, e.g. /work/shared/catalog)\n",
@@ -191,6 +193,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--face-height", flags.face_height, "card face render height in px")
       ->check(CLI::Range(264, 4000))
+      ->capture_default_str();
+  app.add_option("--max-jpeg-quality", flags.max_jpeg_quality,
+                 "cap on the sampled JPEG quality (smaller files for a checked-in set)")
+      ->check(CLI::Range(30, 100))
       ->capture_default_str();
   auto* ids = app.get_option("--ids");
   auto* seq = app.get_option("--sequential");

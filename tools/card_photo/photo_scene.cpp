@@ -111,7 +111,8 @@ SceneParams sample_scene(std::mt19937_64& rng, const SceneOptions& options) {
   p.noise_sigma = clean ? 1.5 : uniform(rng, 1, 8);
   p.chroma_noise = !clean && chance(rng, 0.3) ? uniform(rng, 0.2, 0.6) : 0.0;
   p.distractors = clean ? 0 : chance(rng, 0.3) ? static_cast<int>(1 + rng() % 3) : 0;
-  p.jpeg_quality = clean ? 92 : static_cast<int>(uniform(rng, 60, 95.999));
+  p.jpeg_quality =
+      std::min(options.max_jpeg_quality, clean ? 92 : static_cast<int>(uniform(rng, 60, 95.999)));
   p.seed = rng();
   return p;
 }

@@ -32,6 +32,7 @@ struct SceneOptions {
   double area_fraction = 0;            // 0: sampled in [0.30, 0.80]
   std::optional<double> rotation_deg;  // unset: sampled (any angle, upright most often)
   double max_tilt_deg = 15;
+  int max_jpeg_quality = 100;  // caps the sampled quality; the rest of the scene is unchanged
 };
 
 struct Lighting {

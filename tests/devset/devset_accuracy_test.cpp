@@ -1,0 +1,89 @@
+// `cardmint eval` over the checked-in development set (data/devset/README.md): 200 generated
+// photos of catalog cards and 10 of an empty table. The floors below sit a few points under the
+// accuracy measured when they were set, so a change that loses readings fails here; they are
+// regression guards, not the product goal (95% top-1, see the closing notes of issue 3).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Measured 2026-11-27 (see data/devset/README.md): the floors are a few points lower.
+constexpr double kMinTopOne = 0.65;
+constexpr double kMinNameRead = 0.85;
+// Wrong answers at or above the confidence users trust: the ones that hurt.
+constexpr double kMaxConfidentWrongRate = 0.01;
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class DevsetAccuracyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("cardmint-devset-" + std::to_string(::getpid())));
+    fs::create_directories(*dir_);
+    const fs::path source(CARDMINT_SOURCE_DIR);
+    const fs::path db = *dir_ / "catalog.sqlite";
+    const std::string import = std::string(CARDMINT_CLI_PATH) + " catalog import --from '" +
+                               (source / "data/catalog").string() + "' --db '" + db.string() +
+                               "' > '" + (*dir_ / "import.txt").string() + "' 2>&1";
+    import_exit_ = std::system(import.c_str());
+    const fs::path devset = source / "data/devset";
+    const std::string eval =
+        std::string(CARDMINT_CLI_PATH) + " eval '" + devset.string() + "' --manifest '" +
+        (devset / "manifest.jsonl").string() + "' --catalog-db '" + db.string() + "' --json > '" +
+        (*dir_ / "eval.json").string() + "' 2> '" + (*dir_ / "eval.err").string() + "'";
+    eval_exit_ = std::system(eval.c_str());
+    report_ = new nlohmann::json(
+        nlohmann::json::parse(read_all(*dir_ / "eval.json"), nullptr, /*allow_exceptions=*/false));
+  }
+
+  static void TearDownTestSuite() {
+    std::error_code ignored;
+    fs::remove_all(*dir_, ignored);
+    delete dir_;
+    delete report_;
+  }
+
+  void SetUp() override {
+    ASSERT_EQ(import_exit_, 0) << read_all(*dir_ / "import.txt");
+    ASSERT_EQ(eval_exit_, 0) << read_all(*dir_ / "eval.err");
+    ASSERT_TRUE(report_->is_object()) << read_all(*dir_ / "eval.json");
+  }
+
+  static const nlohmann::json& report() { return *report_; }
+
+ private:
+  static inline fs::path* dir_ = nullptr;
+  static inline nlohmann::json* report_ = nullptr;
+  static inline int import_exit_ = -1;
+  static inline int eval_exit_ = -1;
+};
+
+// One test: each test case runs in its own process under ctest, and the evaluation takes ~45 s.
+TEST_F(DevsetAccuracyTest, MeetsTheFloors) {
+  EXPECT_EQ(report()["n"].get<int>(), 210);
+  EXPECT_EQ(report()["with_card"].get<int>(), 200);
+  EXPECT_EQ(report()["errors"].get<int>(), 0);
+  EXPECT_GE(report()["top1"].get<double>(), kMinTopOne) << report()["failures"].dump(1);
+  EXPECT_GE(report()["name_only"].get<double>(), kMinNameRead);
+  EXPECT_LE(report()["confident_wrong_rate"].get<double>(), kMaxConfidentWrongRate)
+      << report()["failures"].dump(1);
+  // Photos of an empty table answer null.
+  EXPECT_EQ(report()["no_card_right"].get<int>(), report()["no_card_photos"].get<int>());
+}
+
+}  // namespace
