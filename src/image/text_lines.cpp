@@ -17,6 +17,9 @@ namespace {
 // A character's box is at most this wide for its height ("W", "m", "%"); wider blobs are bars,
 // borders or merged texture.
 constexpr double kMaxCharAspect = 1.6;
+constexpr double kWideBlobAspect = 0.6;
+constexpr double kSolidBlobMinFill = 0.8;
+constexpr double kFrameBlobMaxFill = 0.18;
 // Neighbours on one line: heights within this ratio, centres within this share of the height,
 // and a gap of at most this many heights (word spaces are ~0.3-0.6 heights, but MSER can miss a
 // faint glyph).
@@ -64,9 +67,17 @@ std::vector<Blob> character_blobs(const cv::Mat& rgb, const TextLineOptions& opt
     std::vector<std::vector<cv::Point>> regions;
     std::vector<cv::Rect> boxes;
     mser->detectRegions(plane, regions, boxes);
-    for (const cv::Rect& r : boxes) {
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      const cv::Rect& r = boxes[i];
       if (r.height < min_h || r.height > max_h) continue;
       if (r.width > kMaxCharAspect * r.height) continue;
+      // A wide blob that fills its box is a plate or an energy symbol, and one that is little
+      // more than its outline is a frame (the "BASIC" badge): wide letters ("M", "W", "O") fill
+      // a fair share of their box. Kept, such a blob glues the badge to the name beside it.
+      const double fill = double(regions[i].size()) / double(r.area());
+      if (r.width > kWideBlobAspect * r.height &&
+          (fill > kSolidBlobMinFill || fill < kFrameBlobMaxFill))
+        continue;
       blobs.push_back({r});
     }
   }

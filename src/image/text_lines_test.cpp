@@ -103,6 +103,22 @@ TEST(TextLinesTest, LineCropShowsNoNeighbouringPrint) {
   EXPECT_GT(crop.height, it->box.height);  // padded, so the glyphs do not touch the edge
 }
 
+TEST(TextLinesTest, AStageBadgeFrameIsNotPartOfTheName) {
+  // Modern cards print "BASIC" in a framed plate right before the name; the frame is as tall as
+  // the name's capitals, and as a "glyph" it would glue the plate to the name.
+  cv::Mat band(120, 700, CV_8UC3, cv::Scalar(225, 215, 150));
+  cv::rectangle(band, cv::Rect(20, 40, 70, 40), cv::Scalar(60, 60, 60), 2);
+  cv::putText(band, "BASIC", {28, 66}, cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(60, 60, 60), 1,
+              cv::LINE_AA);
+  const cv::Rect name = text_box(band, "Giratina V", {105, 78}, 1.4);
+  Result<std::vector<TextLine>> lines = find_text_lines(rgb_image_of(band), {14, 90});
+  ASSERT_TRUE(lines.ok()) << lines.status().message();
+  const auto it = std::find_if(lines->begin(), lines->end(),
+                               [&](const TextLine& l) { return overlap(l.box, name) > 0.8; });
+  ASSERT_NE(it, lines->end());
+  EXPECT_GE(it->box.x, 92) << "the name's line starts inside the badge";
+}
+
 TEST(TextLinesTest, RejectsBadInput) {
   EXPECT_FALSE(find_text_lines(RgbImage{}).ok());
   RgbImage band;
