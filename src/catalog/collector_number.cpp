@@ -280,6 +280,57 @@ char digit_for(char c) {
   }
 }
 
+// And the other way, for the letters of a promo prefix ("5WSH" for "SWSH").
+char letter_for(char c) {
+  switch (c) {
+    case '5':
+      return 'S';
+    case '0':
+      return 'O';
+    case '1':
+    case '|':
+    case 'l':
+      return 'I';
+    case '8':
+      return 'B';
+    case '6':
+      return 'G';
+    case '2':
+      return 'Z';
+    case '7':
+      return 'T';
+    default:
+      return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c;
+  }
+}
+
+// Letter prefixes that English cards print before a number without a total, longest first.
+constexpr std::string_view kPromoPrefixes[] = {"SWSH", "HGSS", "SM", "XY", "BW", "DP", "SV"};
+
+// "Xx5W5H25/7" → "SWSH257": a promo prefix spelled with digit look-alikes somewhere in a token,
+// then its digits (a stray slash from the rarity star removed). Empty when there is none.
+std::string repaired_promo_number(std::string_view token) {
+  std::string flat;
+  for (char c : token) {
+    if (c != '/') flat += c;
+  }
+  for (std::string_view prefix : kPromoPrefixes) {
+    for (size_t at = 0; at + prefix.size() < flat.size(); ++at) {
+      bool same = true;
+      for (size_t k = 0; k < prefix.size() && same; ++k)
+        same = letter_for(flat[at + k]) == prefix[k];
+      if (!same) continue;
+      std::string digits;
+      for (size_t k = at + prefix.size(); k < flat.size(); ++k) digits += digit_for(flat[k]);
+      if (digits.empty() || digits.size() > 3 ||
+          !std::all_of(digits.begin(), digits.end(), is_digit))
+        continue;
+      return std::string(prefix) + digits;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<std::string> number_line_alternatives(std::string_view line) {
@@ -301,6 +352,13 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
     begin = end + 1;
   }
   add(mapped);
+  for (size_t begin = 0; begin < line.size();) {
+    size_t end = line.find(' ', begin);
+    if (end == std::string_view::npos) end = line.size();
+    if (std::string promo = repaired_promo_number(line.substr(begin, end - begin)); !promo.empty())
+      add(std::move(promo));
+    begin = end + 1;
+  }
   // "TG19TG30": a subset number whose slash was lost; the second letter run starts the total.
   for (size_t i = 0; i + 1 < line.size(); ++i) {
     if (is_digit(line[i]) && is_alpha(line[i + 1]) && i > 0) {

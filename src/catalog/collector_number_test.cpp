@@ -156,5 +156,14 @@ TEST(NumberLineAlternatives, PutsBackTheSlashBetweenSubsetNumberAndTotal) {
   EXPECT_EQ(parsed->total, 30);
 }
 
+TEST(NumberLineAlternatives, RepairsAPromoPrefixReadAsDigits) {
+  const std::vector<std::string> alternatives = number_line_alternatives("Bi Xx5W5H25/7");
+  EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "SWSH257"), alternatives.end());
+  EXPECT_EQ(parse_number_line("SWSH257")->number, "SWSH257");
+  // Not every digit run is a promo: no prefix, no repair.
+  for (const std::string& a : number_line_alternatives("Illus. 5ban 58"))
+    EXPECT_EQ(a.find("SWSH"), a.npos) << a;
+}
+
 }  // namespace
 }  // namespace cardmint::catalog
