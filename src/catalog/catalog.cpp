@@ -215,8 +215,11 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   MatchIndex::RankOptions rank_options;
   rank_options.set_id = hints.set_id;
   rank_options.include_digital = hints.include_digital;
-  const std::vector<ScoredCard> ranked =
+  std::vector<ScoredCard> ranked =
       impl_->index.rank(result.name_norm, result.printed_number, rank_options);
+  if (hints.min_name_score > 0 && !result.name_norm.empty()) {
+    std::erase_if(ranked, [&](const ScoredCard& c) { return c.name_score < hints.min_name_score; });
+  }
   if (ranked.empty()) return result;
 
   const double best = ranked.front().score;

@@ -49,6 +49,9 @@ struct MatchHints {
   std::optional<std::string> set_id;  // e.g. from a set-symbol reader: other sets score lower
   bool include_digital = false;
   int top_k = 5;  // printings returned
+  // Cards whose name is less like the name read than this are left out (0 keeps all): for a
+  // caller sure of the name, a card that merely shares the misread number is no answer.
+  double min_name_score = 0.0;
 };
 
 struct MatchCandidate {

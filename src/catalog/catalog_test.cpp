@@ -241,6 +241,22 @@ std::string top_name(const Catalog& catalog, std::string_view text) {
   return hits.empty() ? "" : hits.front().name;
 }
 
+TEST_F(RealCatalogTest, MinNameScoreKeepsOnlyCardsNamedLikeTheReading) {
+  // A junk strip read as "4" matches promo number 4 exactly: without a floor on the name, that
+  // Pikachu outranks every Alakazam, whose numbers all differ.
+  Result<MatchResult> loose = catalog().match("Alakazam", "Pee Pod 4");
+  ASSERT_TRUE(loose.ok()) << loose.status().message();
+  ASSERT_FALSE(loose->candidates.empty());
+  EXPECT_NE(loose->candidates[0].card.name, "Alakazam");
+
+  MatchHints sure;
+  sure.min_name_score = 0.85;
+  Result<MatchResult> strict = catalog().match("Alakazam", "Pee Pod 4", sure);
+  ASSERT_TRUE(strict.ok()) << strict.status().message();
+  ASSERT_FALSE(strict->candidates.empty());
+  for (const MatchCandidate& c : strict->candidates) EXPECT_EQ(c.card.name, "Alakazam");
+}
+
 TEST_F(RealCatalogTest, SearchNamesToleratesOcrErrors) {
   EXPECT_EQ(top_name(catalog(), "Pikachv"), "Pikachu");
   EXPECT_EQ(top_name(catalog(), "Charizarcl"), "Charizard");

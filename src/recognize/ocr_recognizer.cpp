@@ -172,10 +172,12 @@ Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& 
     const std::vector<catalog::NameMatch> found = catalog.search_names(name, 1);
     if (!found.empty() && found.front().score >= kClearNameScore) clear_names.push_back(name);
   }
+  catalog::MatchHints pairing_hints = hints;
   if (clear_names.empty()) {
     names.emplace_back();
   } else {
     names = std::move(clear_names);
+    pairing_hints.min_name_score = kClearNameScore;
   }
   struct Strip {
     std::string text;
@@ -195,7 +197,7 @@ Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& 
   for (const std::string& name : names) {
     for (const Strip& strip : strips) {
       if (name.empty() && (strip.text.empty() || strip.alternative)) continue;
-      Result<catalog::MatchResult> match = catalog.match(name, strip.text, hints);
+      Result<catalog::MatchResult> match = catalog.match(name, strip.text, pairing_hints);
       if (!match.ok()) return match.status();
       double confidence = match->confidence;
       if (name.empty()) confidence *= kNumberOnlyFactor;
