@@ -58,7 +58,7 @@ struct Recognition {
   std::string raw_model_output;   // the model's text, untrusted; service/ embeds it if it parses
   std::vector<Candidate> candidates;  // best first; the card, when known, is the first
   std::optional<OcrReading> ocr;
-  std::string finish_hint;  // "normal" | "holo" | "reverse holo", from foil statistics
+  std::string finish_hint;  // "normal" | "holo" | "reverse holo" | "first edition" (foil, stamp)
   double finish_hint_confidence = 0;
   RecognitionTimings timings;
   TokenCounts tokens;

@@ -32,6 +32,8 @@ catalog::Finish to_catalog_finish(image::FinishHint hint) {
       return catalog::Finish::kHolo;
     case image::FinishHint::kReverseHolo:
       return catalog::Finish::kReverseHolo;
+    case image::FinishHint::kFirstEdition:
+      return catalog::Finish::kFirstEdition;
     case image::FinishHint::kNormal:
       break;
   }
@@ -161,7 +163,8 @@ Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_by
   if (rectified) {
     if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card);
         finish.ok()) {
-      static constexpr const char* kHintNames[] = {"normal", "holo", "reverse holo"};
+      static constexpr const char* kHintNames[] = {"normal", "holo", "reverse holo",
+                                                   "first edition"};
       out.finish_hint = kHintNames[static_cast<int>(finish->hint)];
       out.finish_hint_confidence = finish->confidence;
       if (finish->confidence >= kFinishHintMinConfidence)
