@@ -13,6 +13,7 @@
 
 #include "card_photo/card_face_renderer.h"
 #include "card_photo/card_face_style.h"
+#include "card_photo/catalog_fixtures.h"
 #include "card_photo/photo_scene.h"
 #include "card_photo/printed_number.h"
 #include "image/card_detector.h"
@@ -207,29 +208,12 @@ namespace cp = card_photo;
 
 enum class Printing { kPlain, kHolo, kReverse, kFirstEdition };
 
-cp::CatalogSet set_of(std::string id, std::string serie, int count, std::string date) {
-  cp::CatalogSet s;
-  s.id = std::move(id);
-  s.name = s.id;
-  s.serie_id = std::move(serie);
-  s.official_count = count;
-  s.release_date = std::move(date);
-  return s;
-}
-
+// The generator's fixture card as these photos were tuned on: 70 HP, every printing.
 cp::CatalogCard card_of(std::string set_id, std::string local_id, std::string name,
                         std::string type) {
-  cp::CatalogCard c;
-  c.id = set_id + "-" + local_id;
-  c.set_id = std::move(set_id);
-  c.local_id = std::move(local_id);
-  c.name = std::move(name);
-  c.category = "Pokemon";
+  cp::CatalogCard c =
+      cp::fixture_card(std::move(set_id), std::move(local_id), std::move(name), std::move(type));
   c.hp = 70;
-  c.types = {std::move(type)};
-  c.stage = "Basic";
-  c.rarity = "Rare";
-  c.illustrator = "Ken Sugimori";
   c.attack_names = {"Tackle", "Ember"};
   c.variants = {true, true, true, true};
   return c;
@@ -316,8 +300,10 @@ class GeneratedPhotoTest : public ::testing::Test {
 
   static inline std::unique_ptr<cp::FontLibrary> fonts_;
   const cp::Catalog catalog_{
-      {set_of("base1", "base", 102, "1999-01-09"), set_of("ex5", "ex", 101, "2004-08-30"),
-       set_of("xy2", "xy", 106, "2014-05-07"), set_of("sv01", "sv", 198, "2023-03-31")},
+      {cp::fixture_set("base1", "base", 102, "1999-01-09"),
+       cp::fixture_set("ex5", "ex", 101, "2004-08-30"),
+       cp::fixture_set("xy2", "xy", 106, "2014-05-07"),
+       cp::fixture_set("sv01", "sv", 198, "2023-03-31")},
       {card_of("base1", "4", "Charizard", "Fire"), card_of("base1", "58", "Pikachu", "Lightning"),
        card_of("ex5", "12", "Kingdra", "Water"), card_of("xy2", "30", "Gourgeist", "Psychic"),
        card_of("sv01", "45", "Sprigatito", "Grass")}};

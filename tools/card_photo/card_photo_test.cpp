@@ -11,6 +11,7 @@
 #include "card_photo/card_face_renderer.h"
 #include "card_photo/card_face_style.h"
 #include "card_photo/card_sampler.h"
+#include "card_photo/catalog_fixtures.h"
 #include "card_photo/manifest.h"
 #include "card_photo/photo_generator.h"
 #include "card_photo/scene_geometry.h"
@@ -18,56 +19,25 @@
 namespace cardmint::card_photo {
 namespace {
 
-CatalogSet set_of(std::string id, std::string serie, int count, std::string date,
-                  std::string abbreviation = "", bool digital = false) {
-  CatalogSet s;
-  s.id = std::move(id);
-  s.name = s.id;
-  s.serie_id = std::move(serie);
-  s.official_count = count;
-  s.release_date = std::move(date);
-  s.abbreviation = std::move(abbreviation);
-  s.digital_only = digital;
-  return s;
-}
-
-CatalogCard card_of(std::string set_id, std::string local_id, std::string name, std::string type,
-                    std::string rarity = "Rare") {
-  CatalogCard c;
-  c.id = set_id + "-" + local_id;
-  c.set_id = std::move(set_id);
-  c.local_id = std::move(local_id);
-  c.name = std::move(name);
-  c.category = "Pokemon";
-  c.hp = 90;
-  c.types = {std::move(type)};
-  c.stage = "Basic";
-  c.rarity = std::move(rarity);
-  c.illustrator = "Ken Sugimori";
-  c.attack_names = {"Tackle", "Fire Spin"};
-  c.variants = {true, true, true, false};
-  return c;
-}
-
 Catalog test_catalog() {
   std::vector<CatalogSet> sets = {
-      set_of("base1", "base", 102, "1999-01-09", "BS"),
-      set_of("swsh10tg", "swsh", 30, "2022-05-27", "ASR:TG"),
-      set_of("swshp", "swsh", 307, "2019-11-15"),
-      set_of("sv01", "sv", 198, "2023-03-31", "SVI"),
-      set_of("xy2", "xy", 106, "2014-05-07", "FLF"),
-      set_of("A1", "tcgp", 226, "2024-10-30", "", /*digital=*/true),
-      set_of("cel25cc", "swsh", 25, "2021-10-08", "CEL:CC"),
+      fixture_set("base1", "base", 102, "1999-01-09", "BS"),
+      fixture_set("swsh10tg", "swsh", 30, "2022-05-27", "ASR:TG"),
+      fixture_set("swshp", "swsh", 307, "2019-11-15"),
+      fixture_set("sv01", "sv", 198, "2023-03-31", "SVI"),
+      fixture_set("xy2", "xy", 106, "2014-05-07", "FLF"),
+      fixture_set("A1", "tcgp", 226, "2024-10-30", "", /*digital=*/true),
+      fixture_set("cel25cc", "swsh", 25, "2021-10-08", "CEL:CC"),
   };
   std::vector<CatalogCard> cards = {
-      card_of("base1", "4", "Charizard", "Fire"),
-      card_of("swsh10tg", "TG05", "Gardevoir", "Psychic"),
-      card_of("swshp", "SWSH050", "Eevee", "Colorless", "Promo"),
-      card_of("sv01", "201", "Pikachu", "Lightning", "Hyper rare"),
-      card_of("xy2", "64", "Flabébé", "Fairy", "Common"),
-      card_of("base1", "55", "Nidoran♀", "Grass", "Common"),
-      card_of("A1", "1", "Bulbasaur", "Grass", "One Diamond"),
-      card_of("cel25cc", "CC001", "Charizard", "Fire", "Classic Collection"),
+      fixture_card("base1", "4", "Charizard", "Fire"),
+      fixture_card("swsh10tg", "TG05", "Gardevoir", "Psychic"),
+      fixture_card("swshp", "SWSH050", "Eevee", "Colorless", "Promo"),
+      fixture_card("sv01", "201", "Pikachu", "Lightning", "Hyper rare"),
+      fixture_card("xy2", "64", "Flabébé", "Fairy", "Common"),
+      fixture_card("base1", "55", "Nidoran♀", "Grass", "Common"),
+      fixture_card("A1", "1", "Bulbasaur", "Grass", "One Diamond"),
+      fixture_card("cel25cc", "CC001", "Charizard", "Fire", "Classic Collection"),
   };
   cards[1].regulation_mark = "F";
   cards[3].regulation_mark = "G";
