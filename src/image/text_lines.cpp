@@ -183,4 +183,9 @@ RgbImage crop_text_line(const RgbImage& band, const TextLine& line) {
   return rgb_image_of(padded);
 }
 
+Result<RgbImage> text_line_for_ocr(const RgbImage& band, const TextLine& line, double char_height) {
+  const double scale = std::clamp(char_height / std::max(1, line.char_height), 0.5, 4.0);
+  return enhance_for_ocr(crop_text_line(band, line), {.scale = scale, .strongest_channel = true});
+}
+
 }  // namespace cardmint::image

@@ -25,6 +25,14 @@ struct TextLine {
   int characters = 0;   // character blobs grouped into the line
 };
 
+// Character heights on the 1039 px canonical card (rectify_card()): names print at ~30-45 px
+// capitals (the stage line and "HP" far smaller), the number line at ~14-20 px, the copyright
+// line at ~8-10 px.
+inline constexpr TextLineOptions kTitleBandLines{.min_char_height = 14, .max_char_height = 90};
+inline constexpr TextLineOptions kNumberStripLines{.min_char_height = 9, .max_char_height = 40};
+// Tesseract's LSTM reads best with capitals ~30-40 px tall.
+inline constexpr double kOcrCharHeight = 36.0;
+
 // Lines top to bottom (then left to right); a wide gap (over ~2 character heights) splits a
 // line, so "Illus. Ken Sugimori" and "87/132" far to its right come back as two lines.
 // Errors: invalid_input for an empty or inconsistent image or bad options; internal when OpenCV
@@ -35,5 +43,11 @@ struct TextLine {
 // `line` cut from `band`, padded with its background colour (about half a character height
 // above and below, one to either side) so that no neighbouring print is in view.
 [[nodiscard]] RgbImage crop_text_line(const RgbImage& band, const TextLine& line);
+
+// `line` ready for OCR: cropped (crop_text_line), scaled so that its characters are about
+// `char_height` px tall, and enhanced (enhance_for_ocr, strongest colour plane). Errors as
+// enhance_for_ocr.
+[[nodiscard]] Result<RgbImage> text_line_for_ocr(const RgbImage& band, const TextLine& line,
+                                                 double char_height = kOcrCharHeight);
 
 }  // namespace cardmint::image

@@ -5,8 +5,6 @@
 #include <omp.h>
 #include <tesseract/baseapi.h>
 
-#include <algorithm>
-
 namespace cardmint::ocr {
 namespace {
 
@@ -19,13 +17,6 @@ std::string trim(std::string s) {
   s.erase(s.find_last_not_of(space) + 1);
   return s;
 }
-
-// Callers hand over one printed line (image::find_text_lines): Tesseract's own page layout
-// breaks down on card stock, where foil and art read as junk lines. No character whitelist for
-// numbers: measured with `cardmint eval` on generated photos, digits-and-capitals cost 8 points
-// of top-1 (the LSTM forced into the list misreads more), and number_line_alternatives() in the
-// catalog turns the usual letter-for-digit confusions back into digits.
-void configure_for(tesseract::TessBaseAPI& api) { api.SetPageSegMode(tesseract::PSM_SINGLE_LINE); }
 
 // Words below this confidence are dropped from the name (card stock and foil texture read as
 // short junk at 10-20%); the number strip keeps everything, since its parser skips junk and a
@@ -65,7 +56,12 @@ Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
     return Status::invalid_input("empty or malformed OCR band");
   }
   tesseract::TessBaseAPI& api = impl_->api;
-  configure_for(api);
+  // PSM 7: callers hand over one printed line (image::find_text_lines); Tesseract's own page
+  // layout breaks down on card stock, where foil and art read as junk lines. No character
+  // whitelist for numbers: measured with `cardmint eval` on generated photos, digits and capitals
+  // cost 8 points of top-1 (the LSTM forced into the list misreads more), and the catalog's
+  // number_line_alternatives() turns the usual letter-for-digit confusions back into digits.
+  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   // Tesseract's LSTM opens 4-thread OpenMP regions. On a 2-core box, with other OCR threads and
   // the model's ggml threads running, those spin against each other: measured with `cardmint
   // eval`, p50 per photo was 2.8 s with them and 0.48 s without. Parallelism comes from one
@@ -79,41 +75,22 @@ Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
     api.Clear();
     return Status::internal("Tesseract failed to recognize the band");
   }
-  // Word by word, dropping words Tesseract itself doubts, grouped into its text lines.
+  // Word by word, dropping words Tesseract itself doubts.
   double confidence_sum = 0;
   int words = 0;
   std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
   if (it && !it->Empty(tesseract::RIL_WORD)) {
-    OcrTextLine current;
-    int current_words = 0;
-    auto close_line = [&] {
-      if (current_words > 0) {
-        current.confidence /= current_words;
-        line.lines.push_back(std::move(current));
-      }
-      current = {};
-      current_words = 0;
-    };
     do {
-      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) close_line();
       std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
       const float word_confidence = it->Confidence(tesseract::RIL_WORD);
       if (!word || word_confidence < min_word_confidence(kind)) continue;
       const std::string text = trim(word.get());
       if (text.empty()) continue;
-      int left = 0, top = 0, right = 0, bottom = 0;
-      it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom);
-      if (!current.text.empty()) current.text += ' ';
-      current.text += text;
-      current.confidence += word_confidence / 100.0;
-      current.height_px = std::max(current.height_px, bottom - top);
-      ++current_words;
       if (!line.text.empty()) line.text += ' ';
       line.text += text;
       confidence_sum += word_confidence;
       ++words;
     } while (it->Next(tesseract::RIL_WORD));
-    close_line();
   }
   line.confidence = words == 0 ? 0.0 : confidence_sum / words / 100.0;
   api.Clear();

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "base/status.h"
 #include "image/rgb_image.h"
@@ -25,17 +24,9 @@ enum class LineKind {
   kNumber,  // a line of small print that may hold "58/102", "TG05/TG30" or "SWSH050": all kept
 };
 
-// One printed line as Tesseract laid it out.
-struct OcrTextLine {
-  std::string text;       // UTF-8, words joined by one space
-  double confidence = 0;  // mean word confidence, 0..1
-  int height_px = 0;      // the tallest word's box: the card name is the largest print on a card
-};
-
 struct OcrLine {
-  std::string text;                // every line joined by " ", top to bottom
-  double confidence = 0;           // Tesseract's mean word confidence, 0..1
-  std::vector<OcrTextLine> lines;  // top to bottom
+  std::string text;       // UTF-8, words joined by one space
+  double confidence = 0;  // Tesseract's mean word confidence, 0..1
 };
 
 class OcrReader {

@@ -33,71 +33,58 @@ Result<ocr::OcrReader*> thread_reader() {
 }
 
 struct CardText {
-  std::vector<ocr::OcrTextLine> names;    // the title band's largest lines, largest first
-  std::vector<ocr::OcrTextLine> numbers;  // the number strip's lines, top to bottom
+  std::vector<ocr::OcrLine> names;    // the title band's tallest lines, tallest first
+  std::vector<ocr::OcrLine> numbers;  // the number strip's lines, tallest first, each size read
 };
 
-// Character heights on the 1039 px canonical card: names print at ~30-45 px capitals (the stage
-// line and "HP" far smaller), the number line at ~14-20 px, the copyright line at ~8-10 px.
-constexpr image::TextLineOptions kTitleLines{.min_char_height = 14, .max_char_height = 90};
-constexpr image::TextLineOptions kNumberLines{.min_char_height = 9, .max_char_height = 40};
 // Name candidates: the tallest lines. Not only the tallest one: the HP value, an energy symbol or
 // art behind the title can be taller than the name's letters.
 constexpr std::size_t kMaxNameLines = 4;
 constexpr std::size_t kMaxNumberLines = 6;
-// Tesseract's LSTM reads best with capitals ~30-40 px tall.
-constexpr double kOcrCharHeight = 36.0;
 constexpr double kSecondNumberReadScale = 1.3;
 
-Result<ocr::OcrTextLine> read_line(ocr::OcrReader& reader, const image::RgbImage& band,
-                                   const image::TextLine& line, ocr::LineKind kind,
-                                   double char_height = kOcrCharHeight) {
-  const double scale = std::clamp(char_height / std::max(1, line.char_height), 0.5, 4.0);
-  Result<image::RgbImage> crop = image::enhance_for_ocr(
-      image::crop_text_line(band, line), {.scale = scale, .strongest_channel = true});
+Result<ocr::OcrLine> read_line(ocr::OcrReader& reader, const image::RgbImage& band,
+                               const image::TextLine& line, ocr::LineKind kind,
+                               double char_height = image::kOcrCharHeight) {
+  Result<image::RgbImage> crop = image::text_line_for_ocr(band, line, char_height);
   if (!crop.ok()) return crop.status();
-  Result<ocr::OcrLine> read = reader.read(*crop, kind);
-  if (!read.ok()) return read.status();
-  ocr::OcrTextLine out;
-  out.text = read->text;
-  out.confidence = read->confidence;
-  out.height_px = line.char_height;
-  return out;
+  return reader.read(*crop, kind);
+}
+
+// Tallest characters first, at most `limit` lines.
+std::vector<image::TextLine> tallest(std::vector<image::TextLine> lines, std::size_t limit) {
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const auto& a, const auto& b) { return a.char_height > b.char_height; });
+  if (lines.size() > limit) lines.resize(limit);
+  return lines;
 }
 
 Result<CardText> read_card_text(ocr::OcrReader& reader, const image::RgbImage& card) {
   Result<image::TextBands> bands = image::crop_text_bands(card);
   if (!bands.ok()) return bands.status();
-  Result<std::vector<image::TextLine>> titles = image::find_text_lines(bands->name, kTitleLines);
+  Result<std::vector<image::TextLine>> titles =
+      image::find_text_lines(bands->name, image::kTitleBandLines);
   if (!titles.ok()) return titles.status();
   Result<std::vector<image::TextLine>> numbers =
-      image::find_text_lines(bands->number_strip, kNumberLines);
+      image::find_text_lines(bands->number_strip, image::kNumberStripLines);
   if (!numbers.ok()) return numbers.status();
 
   CardText text;
-  std::stable_sort(titles->begin(), titles->end(),
-                   [](const auto& a, const auto& b) { return a.char_height > b.char_height; });
-  for (const image::TextLine& line : *titles) {
-    if (text.names.size() == kMaxNameLines) break;
-    Result<ocr::OcrTextLine> read = read_line(reader, bands->name, line, ocr::LineKind::kName);
+  for (const image::TextLine& line : tallest(std::move(titles).value(), kMaxNameLines)) {
+    Result<ocr::OcrLine> read = read_line(reader, bands->name, line, ocr::LineKind::kName);
     if (!read.ok()) return read.status();
     if (!read->text.empty()) text.names.push_back(std::move(read).value());
   }
   // The tallest small-print lines first: the number outranks the copyright line.
-  std::vector<image::TextLine> strip = std::move(numbers).value();
-  std::stable_sort(strip.begin(), strip.end(),
-                   [](const auto& a, const auto& b) { return a.char_height > b.char_height; });
-  if (strip.size() > kMaxNumberLines) strip.resize(kMaxNumberLines);
-  for (const image::TextLine& line : strip) {
+  for (const image::TextLine& line : tallest(std::move(numbers).value(), kMaxNumberLines)) {
     // Small print is read at two sizes: a misread digit ("63/82" for "68/82") is often right at
     // the other, and the catalog with the name picks the reading that names a card.
-    for (double height : {kOcrCharHeight, kOcrCharHeight * kSecondNumberReadScale}) {
-      Result<ocr::OcrTextLine> read =
+    for (double height : {image::kOcrCharHeight, image::kOcrCharHeight * kSecondNumberReadScale}) {
+      Result<ocr::OcrLine> read =
           read_line(reader, bands->number_strip, line, ocr::LineKind::kNumber, height);
       if (!read.ok()) return read.status();
-      const bool seen =
-          std::any_of(text.numbers.begin(), text.numbers.end(),
-                      [&](const ocr::OcrTextLine& l) { return l.text == read->text; });
+      const bool seen = std::any_of(text.numbers.begin(), text.numbers.end(),
+                                    [&](const ocr::OcrLine& l) { return l.text == read->text; });
       if (!read->text.empty() && !seen) text.numbers.push_back(std::move(read).value());
     }
   }
@@ -158,7 +145,7 @@ Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& 
   Result<CardText> text = read_card_text(reader, card);
   if (!text.ok()) return text.status();
   std::vector<std::string> names;
-  for (const ocr::OcrTextLine& line : text->names) {
+  for (const ocr::OcrLine& line : text->names) {
     std::string name = name_without_hp(line.text);
     // A stray mark or frame edge reads as "|" or "©", and must not count as a name. The one
     // single-letter name (the Supporter "N") is then found by its number alone.
@@ -185,7 +172,7 @@ Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& 
     bool alternative = false;
   };
   std::vector<Strip> strips;
-  for (const ocr::OcrTextLine& line : text->numbers) {
+  for (const ocr::OcrLine& line : text->numbers) {
     strips.push_back({line.text, line.confidence, false});
     for (std::string& other : catalog::number_line_alternatives(line.text))
       strips.push_back({std::move(other), line.confidence, true});

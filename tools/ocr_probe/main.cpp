@@ -1,10 +1,10 @@
-// Developer tool: shows what the OCR path sees. For each photo it writes the rectified card and
-// the enhanced text bands as PNGs and prints what Tesseract reads from each band, so a failing
-// `cardmint eval` line can be traced to detection, rectification, band geometry or OCR.
+// Developer tool: shows what the OCR path sees. For each photo it writes the rectified card, the
+// two text bands with the printed lines found in them boxed, and each line as Tesseract gets it,
+// and prints what Tesseract reads from each line, so a failing `cardmint eval` line can be
+// traced to detection, rectification, line finding or OCR.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -61,8 +61,9 @@ int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader
     image::TextLineOptions lines;
     ocr::LineKind kind;
   };
-  const Band list[] = {{"name", &bands->name, {14, 90}, ocr::LineKind::kName},
-                       {"number", &bands->number_strip, {9, 40}, ocr::LineKind::kNumber}};
+  const Band list[] = {
+      {"name", &bands->name, image::kTitleBandLines, ocr::LineKind::kName},
+      {"number", &bands->number_strip, image::kNumberStripLines, ocr::LineKind::kNumber}};
   std::cout << stem << " rot=" << card->rotation_deg << " conf=" << card->orientation_confidence;
   for (const Band& band : list) {
     Result<std::vector<image::TextLine>> lines = image::find_text_lines(*band.pixels, band.lines);
@@ -74,9 +75,7 @@ int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader
     for (const image::TextLine& line : *lines) {
       cv::rectangle(shown, cv::Rect(line.box.x, line.box.y, line.box.width, line.box.height),
                     cv::Scalar(255, 0, 0));
-      const double scale = std::clamp(36.0 / std::max(1, line.char_height), 0.5, 4.0);
-      Result<image::RgbImage> crop =
-          image::enhance_for_ocr(image::crop_text_line(*band.pixels, line), {.scale = scale});
+      Result<image::RgbImage> crop = image::text_line_for_ocr(*band.pixels, line);
       if (!crop.ok()) return 1;
       Result<ocr::OcrLine> read = reader.read(*crop, band.kind);
       write_png(out_dir / fmt::format("{}-{}-y{}x{}.png", stem, band.label, line.box.y, line.box.x),
