@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <utility>
 
 namespace cardmint::catalog {
 namespace {
@@ -331,6 +332,18 @@ std::string repaired_promo_number(std::string_view token) {
   return {};
 }
 
+// [begin, end) of each space-separated word of `line`.
+std::vector<std::pair<size_t, size_t>> word_spans(std::string_view line) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (size_t begin = 0; begin < line.size();) {
+    size_t end = line.find(' ', begin);
+    if (end == std::string_view::npos) end = line.size();
+    if (end > begin) spans.emplace_back(begin, end);
+    begin = end + 1;
+  }
+  return spans;
+}
+
 }  // namespace
 
 std::vector<std::string> number_line_alternatives(std::string_view line) {
@@ -340,24 +353,18 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
       out.push_back(std::move(candidate));
   };
   std::string mapped(line);
-  for (size_t begin = 0; begin < mapped.size();) {
-    size_t end = mapped.find(' ', begin);
-    if (end == std::string::npos) end = mapped.size();
-    const std::string_view token = std::string_view(mapped).substr(begin, end - begin);
+  for (const auto& [begin, end] : word_spans(line)) {
+    const std::string_view token = line.substr(begin, end - begin);
     const bool numeric =
         std::any_of(token.begin(), token.end(), [](char c) { return is_digit(c) || c == '/'; });
     if (numeric) {
       for (size_t i = begin; i < end; ++i) mapped[i] = digit_for(mapped[i]);
     }
-    begin = end + 1;
   }
   add(mapped);
-  for (size_t begin = 0; begin < line.size();) {
-    size_t end = line.find(' ', begin);
-    if (end == std::string_view::npos) end = line.size();
+  for (const auto& [begin, end] : word_spans(line)) {
     if (std::string promo = repaired_promo_number(line.substr(begin, end - begin)); !promo.empty())
       add(std::move(promo));
-    begin = end + 1;
   }
   // "TG19TG30": a subset number whose slash was lost; the second letter run starts the total.
   for (size_t i = 0; i + 1 < line.size(); ++i) {
