@@ -133,16 +133,18 @@ const fs::path& test_catalog_db() {
 }
 
 CardmintdProcess::CardmintdProcess(const std::vector<std::string>& flags,
-                                   const std::map<std::string, std::string>& env) {
+                                   const std::map<std::string, std::string>& env, bool with_model) {
   static std::atomic<int> counter{0};
   log_path_ = scratch_dir() / ("cardmintd-" + std::to_string(counter++) + ".log");
-  const TinyModelFiles& models = tiny_model_files();
   // One model thread: ggml's threads meet at spin barriers, which stall for whole scheduler slices
   // when ctest -j runs several servers on a small machine; the tiny model is as fast on one.
   std::vector<std::string> args = {CARDMINTD_PATH, "--host", "127.0.0.1", "--port", "0",
                                    "--threads",    "1"};
-  args.insert(args.end(), {"--model", models.model.string(), "--mmproj", models.mmproj.string(),
-                           "--catalog-db", test_catalog_db().string()});
+  if (with_model) {
+    const TinyModelFiles& models = tiny_model_files();
+    args.insert(args.end(), {"--model", models.model.string(), "--mmproj", models.mmproj.string()});
+  }
+  args.insert(args.end(), {"--catalog-db", test_catalog_db().string()});
   args.insert(args.end(), flags.begin(), flags.end());
   const ExecImage image(args, env);
 

@@ -33,11 +33,12 @@ const std::filesystem::path& test_catalog_db();
 // A running cardmintd. Not thread-safe: owned by the test that started it.
 class CardmintdProcess {
  public:
-  // Starts cardmintd with the tiny model, `--host 127.0.0.1 --port 0 --threads 1`, then `flags`,
-  // plus `env` (added to the test's environment), and reads the bound port from its "listening"
-  // line. Throws std::runtime_error when it does not print that line within 30 s.
+  // Starts cardmintd with the tiny model (or, with `with_model` false, on OCR and the catalog
+  // alone), `--host 127.0.0.1 --port 0 --threads 1`, then `flags`, plus `env` (added to the
+  // test's environment), and reads the bound port from its "listening" line. Throws
+  // std::runtime_error when it does not print that line within 30 s.
   CardmintdProcess(const std::vector<std::string>& flags,
-                   const std::map<std::string, std::string>& env = {});
+                   const std::map<std::string, std::string>& env = {}, bool with_model = true);
   ~CardmintdProcess();  // SIGKILL if still running, then reaps it
   CardmintdProcess(const CardmintdProcess&) = delete;
   CardmintdProcess& operator=(const CardmintdProcess&) = delete;
