@@ -99,6 +99,22 @@ Result<RgbImage> enhance_for_ocr(const RgbImage& band, const EnhanceOptions& opt
     cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(options.clahe_clip_limit, tiles);
     cv::Mat equalised;
     clahe->apply(gray, equalised);
+    if (options.binarize) {
+      // Print may be dark on light or light on dark. The background is most of a line crop, so
+      // a median darker than the midpoint of the range means light print: turned over first, so
+      // the threshold (a window of a few strokes, odd as OpenCV requires) marks it as black ink.
+      std::vector<std::uint8_t> values(equalised.begin<std::uint8_t>(),
+                                       equalised.end<std::uint8_t>());
+      std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(values.size() / 2),
+                       values.end());
+      const int median = values[values.size() / 2];
+      double lowest = 0, highest = 0;
+      cv::minMaxLoc(equalised, &lowest, &highest);
+      if (median < (lowest + highest) / 2) cv::bitwise_not(equalised, equalised);
+      const int window = (std::max(15, equalised.rows / 2)) | 1;
+      cv::adaptiveThreshold(equalised, equalised, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C,
+                            cv::THRESH_BINARY, window, 8);
+    }
     cv::Mat rgb;
     cv::cvtColor(equalised, rgb, cv::COLOR_GRAY2RGB);
     return rgb_image_of(rgb);

@@ -39,6 +39,9 @@ struct EnhanceOptions {
   // Read the R, G or B plane instead of luminance when it shows the print with clearly more
   // contrast (for one line of print on coloured stock; a whole band mixes colours).
   bool strongest_channel = false;
+  // Black print on white by a locally adaptive threshold after CLAHE: print on a gradient or
+  // foil background that CLAHE alone leaves grey.
+  bool binarize = false;
 };
 
 // Grayscale (returned as R = G = B, since RgbImage is the only picture type that leaves image/),

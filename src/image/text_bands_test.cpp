@@ -154,5 +154,32 @@ TEST(EnhanceForOcrTest, RejectsBadOptionsAndImages) {
   ASSERT_FALSE(enhance_for_ocr(RgbImage{}).ok());
 }
 
+// One line of print as a line crop has it: a plain background (crop_text_line pads with it).
+cv::Mat printed_line(const cv::Scalar& background, const cv::Scalar& ink) {
+  cv::Mat band(60, 200, CV_8UC3, background);
+  cv::putText(band, "58/102", {10, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, ink, 2, cv::LINE_AA);
+  return band;
+}
+
+TEST(EnhanceForOcrTest, BinarizesToDarkInkOnWhiteEitherWayRound) {
+  const cv::Mat reference = printed_line(cv::Scalar(255, 255, 255), cv::Scalar(0, 0, 0));
+  cv::Mat ink_mask;
+  cv::cvtColor(reference, ink_mask, cv::COLOR_RGB2GRAY);
+  ink_mask = ink_mask < 60;
+  for (bool light_print : {false, true}) {
+    const cv::Scalar paper = light_print ? cv::Scalar(60, 70, 60) : cv::Scalar(170, 170, 160);
+    const cv::Scalar print = light_print ? cv::Scalar(200, 200, 190) : cv::Scalar(110, 100, 100);
+    Result<RgbImage> ink =
+        enhance_for_ocr(test::to_rgb_image(printed_line(paper, print)), {.binarize = true});
+    ASSERT_TRUE(ink.ok()) << ink.status().message();
+    for (std::uint8_t p : ink->pixels) ASSERT_TRUE(p == 0 || p == 255) << int(p);
+    cv::Mat grey;
+    cv::cvtColor(view_of(*ink), grey, cv::COLOR_RGB2GRAY);
+    // The glyphs' cores are black and the paper white, whichever way round the print was.
+    EXPECT_LT(cv::mean(grey, ink_mask)[0], 60.0) << light_print;
+    EXPECT_GT(cv::mean(grey, ~ink_mask)[0], 230.0) << light_print;
+  }
+}
+
 }  // namespace
 }  // namespace cardmint::image

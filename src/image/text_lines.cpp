@@ -183,9 +183,11 @@ RgbImage crop_text_line(const RgbImage& band, const TextLine& line) {
   return rgb_image_of(padded);
 }
 
-Result<RgbImage> text_line_for_ocr(const RgbImage& band, const TextLine& line, double char_height) {
-  const double scale = std::clamp(char_height / std::max(1, line.char_height), 0.5, 4.0);
-  return enhance_for_ocr(crop_text_line(band, line), {.scale = scale, .strongest_channel = true});
+Result<RgbImage> text_line_for_ocr(const RgbImage& band, const TextLine& line, double char_height,
+                                   EnhanceOptions style) {
+  style.scale = std::clamp(char_height / std::max(1, line.char_height), 0.5, 4.0);
+  style.strongest_channel = true;
+  return enhance_for_ocr(crop_text_line(band, line), style);
 }
 
 }  // namespace cardmint::image

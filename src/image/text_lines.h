@@ -45,9 +45,10 @@ inline constexpr double kOcrCharHeight = 36.0;
 [[nodiscard]] RgbImage crop_text_line(const RgbImage& band, const TextLine& line);
 
 // `line` ready for OCR: cropped (crop_text_line), scaled so that its characters are about
-// `char_height` px tall, and enhanced (enhance_for_ocr, strongest colour plane). Errors as
-// enhance_for_ocr.
+// `char_height` px tall, and enhanced (enhance_for_ocr with `style`, strongest colour plane;
+// style's scale is replaced). Errors as enhance_for_ocr.
 [[nodiscard]] Result<RgbImage> text_line_for_ocr(const RgbImage& band, const TextLine& line,
-                                                 double char_height = kOcrCharHeight);
+                                                 double char_height = kOcrCharHeight,
+                                                 EnhanceOptions style = {});
 
 }  // namespace cardmint::image
