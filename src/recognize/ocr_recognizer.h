@@ -15,6 +15,9 @@ struct OcrRecognizerOptions {
   double confirm_orientation_below = 0.5;
   // Best candidate's score below this is "unknown": nothing in the catalog resembles the read.
   double min_candidate_score = 0.35;
+  // A match below this confidence has the card's lines read again, harder (more preprocessing
+  // variants, a wider name crop); above it, the first read stands and the photo costs one pass.
+  double reread_below = 0.85;
 };
 
 class OcrRecognizer {

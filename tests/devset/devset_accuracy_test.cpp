@@ -16,10 +16,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Measured 2026-11-27 (see data/devset/README.md): the floors are a few points lower.
-constexpr double kMinTopOne = 0.65;
-constexpr double kMinNameRead = 0.85;
-constexpr double kMinExactPrinting = 0.60;
+// Measured 2026-12-03 (see data/devset/README.md): the floors are a few points lower.
+constexpr double kMinTopOne = 0.70;
+constexpr double kMinNameRead = 0.90;
+constexpr double kMinExactPrinting = 0.65;
 // Wrong answers at or above the confidence users trust: the ones that hurt.
 constexpr double kMaxConfidentWrongRate = 0.01;
 
