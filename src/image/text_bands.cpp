@@ -43,6 +43,42 @@ RgbImage crop(const RgbImage& card, const BandRect& r) {
   return out;
 }
 
+// True when the print is darker than its background. The background is most of a line crop, so
+// a median brighter than the midpoint of the value range means dark print.
+bool dark_print(const cv::Mat& gray) {
+  std::vector<std::uint8_t> values(gray.begin<std::uint8_t>(), gray.end<std::uint8_t>());
+  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(values.size() / 2),
+                   values.end());
+  const int median = values[values.size() / 2];
+  double lowest = 0, highest = 0;
+  cv::minMaxLoc(gray, &lowest, &highest);
+  return median >= (lowest + highest) / 2;
+}
+
+// Richardson-Lucy deconvolution of an 8-bit grey line under a Gaussian blur of `sigma` px. It
+// works on ink as the bright signal (mostly zero, as the method's non-negative model suits
+// best), so dark print is turned over for it and back after.
+cv::Mat deblurred(const cv::Mat& gray, double sigma) {
+  // Enough to restore strokes from a blur of a few pixels; more amplifies grain into specks.
+  constexpr int kIterations = 20;
+  constexpr float kFloor = 0.01f;  // keeps the ratio finite where the estimate is blank
+  const bool dark = dark_print(gray);
+  cv::Mat observed;
+  gray.convertTo(observed, CV_32F, dark ? -1.0 / 255 : 1.0 / 255, dark ? 1.0 : 0.0);
+  observed += kFloor;
+  cv::Mat estimate = observed.clone(), reblurred, ratio;
+  for (int i = 0; i < kIterations; ++i) {
+    cv::GaussianBlur(estimate, reblurred, cv::Size(), sigma);
+    cv::divide(observed, cv::max(reblurred, kFloor), ratio);
+    cv::GaussianBlur(ratio, ratio, cv::Size(), sigma);
+    estimate = estimate.mul(ratio);
+  }
+  estimate -= kFloor;
+  cv::Mat out;
+  estimate.convertTo(out, CV_8U, dark ? -255.0 : 255.0, dark ? 255.0 : 0.0);
+  return out;
+}
+
 }  // namespace
 
 Result<TextBands> crop_text_bands(const RgbImage& card) {
@@ -67,6 +103,10 @@ Result<RgbImage> enhance_for_ocr(const RgbImage& band, const EnhanceOptions& opt
   }
   if (!(options.clahe_clip_limit > 0)) {
     return Status::invalid_input("CLAHE clip limit must be positive");
+  }
+  if (!(options.deblur_sigma >= 0 && options.deblur_sigma <= 16)) {
+    return Status::invalid_input(
+        fmt::format("deblur sigma {} is outside [0, 16]", options.deblur_sigma));
   }
   try {
     cv::Mat gray;
@@ -99,18 +139,12 @@ Result<RgbImage> enhance_for_ocr(const RgbImage& band, const EnhanceOptions& opt
     cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(options.clahe_clip_limit, tiles);
     cv::Mat equalised;
     clahe->apply(gray, equalised);
+    if (options.deblur_sigma > 0) equalised = deblurred(equalised, options.deblur_sigma);
     if (options.binarize) {
       // Print may be dark on light or light on dark. The background is most of a line crop, so
       // a median darker than the midpoint of the range means light print: turned over first, so
       // the threshold (a window of a few strokes, odd as OpenCV requires) marks it as black ink.
-      std::vector<std::uint8_t> values(equalised.begin<std::uint8_t>(),
-                                       equalised.end<std::uint8_t>());
-      std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(values.size() / 2),
-                       values.end());
-      const int median = values[values.size() / 2];
-      double lowest = 0, highest = 0;
-      cv::minMaxLoc(equalised, &lowest, &highest);
-      if (median < (lowest + highest) / 2) cv::bitwise_not(equalised, equalised);
+      if (!dark_print(equalised)) cv::bitwise_not(equalised, equalised);
       const int window = (std::max(15, equalised.rows / 2)) | 1;
       cv::adaptiveThreshold(equalised, equalised, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C,
                             cv::THRESH_BINARY, window, 8);

@@ -42,6 +42,9 @@ struct EnhanceOptions {
   // Black print on white by a locally adaptive threshold after CLAHE: print on a gradient or
   // foil background that CLAHE alone leaves grey.
   bool binarize = false;
+  // Richardson-Lucy deconvolution with a Gaussian of this sigma (output pixels; 0: none) after
+  // CLAHE: print that defocus or shake has smeared into blobs gets its strokes back.
+  double deblur_sigma = 0.0;
 };
 
 // Grayscale (returned as R = G = B, since RgbImage is the only picture type that leaves image/),

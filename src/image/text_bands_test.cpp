@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "image/card_photo_for_test.h"
@@ -151,6 +152,7 @@ TEST(EnhanceForOcrTest, RejectsBadOptionsAndImages) {
   }
   Result<RgbImage> clip = enhance_for_ocr(band, {.scale = 1.0, .clahe_clip_limit = 0});
   ASSERT_FALSE(clip.ok());
+  for (double sigma : {-1.0, 40.0}) ASSERT_FALSE(enhance_for_ocr(band, {.deblur_sigma = sigma}).ok());
   ASSERT_FALSE(enhance_for_ocr(RgbImage{}).ok());
 }
 
@@ -178,6 +180,33 @@ TEST(EnhanceForOcrTest, BinarizesToDarkInkOnWhiteEitherWayRound) {
     // The glyphs' cores are black and the paper white, whichever way round the print was.
     EXPECT_LT(cv::mean(grey, ink_mask)[0], 60.0) << light_print;
     EXPECT_GT(cv::mean(grey, ~ink_mask)[0], 230.0) << light_print;
+  }
+}
+
+TEST(EnhanceForOcrTest, DeblurringGivesSmearedStrokesBackTheirContrast) {
+  // Thin strokes, as a collector number's are, smeared by a defocus of 3 px: their cores fade
+  // towards the paper. Deconvolution under the same blur darkens them again, on dark print and
+  // on light print alike.
+  for (bool light_print : {false, true}) {
+    const cv::Scalar paper = light_print ? cv::Scalar(40, 40, 40) : cv::Scalar(220, 220, 220);
+    const cv::Scalar print = light_print ? cv::Scalar(220, 220, 220) : cv::Scalar(40, 40, 40);
+    cv::Mat sharp(60, 200, CV_8UC3, paper);
+    cv::putText(sharp, "58/102", {10, 40}, cv::FONT_HERSHEY_SIMPLEX, 1.0, print, 1, cv::LINE_AA);
+    cv::Mat ink_mask;
+    cv::cvtColor(sharp, ink_mask, cv::COLOR_RGB2GRAY);
+    ink_mask = light_print ? ink_mask > 180 : ink_mask < 80;
+    cv::Mat blurred;
+    cv::GaussianBlur(sharp, blurred, cv::Size(), 3.0);
+    auto stroke_contrast = [&](const cv::Mat& rgb) {
+      cv::Mat grey;
+      cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
+      return std::abs(cv::mean(grey, ~ink_mask)[0] - cv::mean(grey, ink_mask)[0]);
+    };
+    Result<RgbImage> plain = enhance_for_ocr(test::to_rgb_image(blurred));
+    Result<RgbImage> restored = enhance_for_ocr(test::to_rgb_image(blurred), {.deblur_sigma = 3.0});
+    ASSERT_TRUE(plain.ok() && restored.ok());
+    EXPECT_GT(stroke_contrast(view_of(*restored)), 1.3 * stroke_contrast(view_of(*plain)))
+        << light_print;
   }
 }
 

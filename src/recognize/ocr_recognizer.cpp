@@ -45,6 +45,7 @@ constexpr double kSecondNumberReadScale = 1.3;
 // The second, harder pass reads names smaller too: blurred capitals shrink better than they grow.
 constexpr double kSmallNameHeight = 28.0;
 constexpr double kBinarizedNumberHeight = 32.0;
+constexpr double kDeblurSigma = 3.5;
 // Motion blur merges a name's letters into blobs too wide to count as characters, so the line
 // found can be its first letter alone ("M" of "Machamp"); the harder pass also reads this many
 // character heights to the right of each line.
@@ -73,7 +74,8 @@ std::vector<ReadStyle> number_styles(Pass pass) {
     // the other, and the catalog with the name picks the reading that names a card.
     return {{}, {image::kOcrCharHeight * kSecondNumberReadScale, {}}};
   }
-  return {{kBinarizedNumberHeight, {.binarize = true}}};
+  return {{kBinarizedNumberHeight, {.binarize = true}},
+          {image::kOcrCharHeight, {.deblur_sigma = kDeblurSigma}}};
 }
 
 // Each of `lines` read in each style, appended to `out` unless read before or read as nothing.
