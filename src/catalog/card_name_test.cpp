@@ -86,5 +86,17 @@ TEST(OcrEditDistance, SimilarityIsOneOnlyForEqualStrings) {
   EXPECT_GE(name_similarity(long_text, "pikachu"), 0.0);
 }
 
+TEST(NumberDistanceInLine, FindsThePrintedNumberInsideANoisyLine) {
+  EXPECT_DOUBLE_EQ(number_distance_in_line("63/106", "EM 63/106 @"), 0.0);
+  EXPECT_DOUBLE_EQ(number_distance_in_line("tg05/tg30", "TG05 / TG30"), 0.0);  // case, spaces
+  // Look-alike digits and a slash read as a stroke cost half an edit each.
+  EXPECT_DOUBLE_EQ(number_distance_in_line("61/106", "EM 6l/1O6 @"), 1.0);
+  EXPECT_DOUBLE_EQ(number_distance_in_line("TG01/TG30", "TGOlITG3O"), 2.0);
+  // Another digit is a whole edit: the line spells 61 better than 63.
+  EXPECT_LT(number_distance_in_line("61/106", "6l/1O6"), number_distance_in_line("63/106", "6l/1O6"));
+  EXPECT_DOUBLE_EQ(number_distance_in_line("58/102", ""), 6.0);
+  EXPECT_DOUBLE_EQ(number_distance_in_line("58/102", "xy wx"), 6.0);
+}
+
 }  // namespace
 }  // namespace cardmint::catalog

@@ -24,6 +24,21 @@ constexpr size_t kConfidenceCards = 16;
 constexpr double kFinishMismatch = 0.9;
 constexpr double kMinNameSearchScore = 0.3;
 
+MatchIndex::RankOptions rank_options_for(const MatchHints& hints) {
+  MatchIndex::RankOptions options;
+  options.set_id = hints.set_id;
+  options.include_digital = hints.include_digital;
+  return options;
+}
+
+// Leaves out the cards whose name is less like `name_norm` than the hints allow.
+void drop_unlike_names(std::vector<ScoredCard>& ranked, std::string_view name_norm,
+                       const MatchHints& hints) {
+  if (hints.min_name_score > 0 && !name_norm.empty()) {
+    std::erase_if(ranked, [&](const ScoredCard& c) { return c.name_score < hints.min_name_score; });
+  }
+}
+
 Result<Card> read_card_row(sqlite3_stmt* s) {
   Card card;
   card.id = column_text(s, 0);
@@ -88,6 +103,66 @@ struct Catalog::Impl {
     if (rc != SQLITE_DONE) return sqlite_status(conn.db.get(), rc, "reading printings");
     std::sort(out.begin(), out.end());
     return out;
+  }
+
+  // The confidence, and every printing of the best hints.top_k cards of `ranked` (best first)
+  // as candidates, into `result`.
+  Status rank_to_result(std::vector<ScoredCard> ranked, const MatchHints& hints,
+                        MatchResult& result) const {
+    if (ranked.empty()) return Status::ok_status();
+
+    const double best = ranked.front().score;
+    double mass = 0.0;
+    for (size_t i = 0; i < ranked.size() && i < kConfidenceCards; ++i) {
+      mass += std::exp((ranked[i].score - best) / kConfidenceTemperature);
+    }
+    result.confidence = best / mass;
+
+    // Every printing of the best top_k cards; a finish hint reorders them.
+    struct Pick {
+      const ScoredCard* card;
+      Finish finish;
+      double score;
+    };
+    std::vector<Pick> picks;
+    for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(hints.top_k); ++i) {
+      const IndexedCard& c = index.card(ranked[i].card);
+      for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
+        if (!(c.finishes & (1u << f))) continue;
+        const Finish finish = kAllFinishes[f];
+        const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
+        picks.push_back({&ranked[i], finish, ranked[i].score * factor});
+      }
+    }
+    std::stable_sort(picks.begin(), picks.end(),
+                     [](const Pick& a, const Pick& b) { return a.score > b.score; });
+    if (picks.size() > static_cast<size_t>(hints.top_k))
+      picks.resize(static_cast<size_t>(hints.top_k));
+
+    ConnectionPool::Lease conn = pool->acquire();
+    std::map<int, Card> cards;
+    for (const Pick& p : picks) {
+      if (cards.count(p.card->card)) continue;
+      Result<Card> card = read_card(*conn, index.card(p.card->card).id);
+      if (!card.ok()) return card.status();
+      cards.emplace(p.card->card, std::move(*card));
+    }
+    for (const Pick& p : picks) {
+      MatchCandidate m;
+      m.card = cards.at(p.card->card);
+      m.finish = p.finish;
+      m.score = p.score;
+      m.name_score = p.card->name_score;
+      m.number_score = p.card->number_score;
+      m.via_alias = p.card->via_alias;
+      result.candidates.push_back(std::move(m));
+    }
+    if (!result.candidates.empty()) {
+      const MatchCandidate& top = result.candidates.front();
+      result.finish_known =
+          top.card.printings.size() == 1 || (hints.finish && *hints.finish == top.finish);
+    }
+    return Status::ok_status();
   }
 
   Result<Card> read_card(ReadConnection& conn, std::string_view card_id) const {
@@ -211,68 +286,26 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   result.name_norm = normalize_card_name(ocr_name);
   if (!ocr_number_line.empty()) result.printed_number = parse_number_line(ocr_number_line);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
-
-  MatchIndex::RankOptions rank_options;
-  rank_options.set_id = hints.set_id;
-  rank_options.include_digital = hints.include_digital;
   std::vector<ScoredCard> ranked =
-      impl_->index.rank(result.name_norm, result.printed_number, rank_options);
-  if (hints.min_name_score > 0 && !result.name_norm.empty()) {
-    std::erase_if(ranked, [&](const ScoredCard& c) { return c.name_score < hints.min_name_score; });
-  }
-  if (ranked.empty()) return result;
+      impl_->index.rank(result.name_norm, result.printed_number, rank_options_for(hints));
+  drop_unlike_names(ranked, result.name_norm, hints);
+  if (Status s = impl_->rank_to_result(std::move(ranked), hints, result); !s.ok()) return s;
+  return result;
+}
 
-  const double best = ranked.front().score;
-  double mass = 0.0;
-  for (size_t i = 0; i < ranked.size() && i < kConfidenceCards; ++i) {
-    mass += std::exp((ranked[i].score - best) / kConfidenceTemperature);
+Result<MatchResult> Catalog::match_spelled_number(std::string_view ocr_name,
+                                                  const std::vector<std::string>& number_lines,
+                                                  const MatchHints& hints) const {
+  MatchResult result;
+  result.name_norm = normalize_card_name(ocr_name);
+  if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
+  std::vector<ScoredCard> ranked =
+      impl_->index.rank_spelled(result.name_norm, number_lines, rank_options_for(hints));
+  drop_unlike_names(ranked, result.name_norm, hints);
+  if (!ranked.empty() && ranked.front().line >= 0) {
+    result.number_line = number_lines[static_cast<size_t>(ranked.front().line)];
   }
-  result.confidence = best / mass;
-
-  // Every printing of the best top_k cards; a finish hint reorders them.
-  struct Pick {
-    const ScoredCard* card;
-    Finish finish;
-    double score;
-  };
-  std::vector<Pick> picks;
-  for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(hints.top_k); ++i) {
-    const IndexedCard& c = impl_->index.card(ranked[i].card);
-    for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
-      if (!(c.finishes & (1u << f))) continue;
-      const Finish finish = kAllFinishes[f];
-      const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
-      picks.push_back({&ranked[i], finish, ranked[i].score * factor});
-    }
-  }
-  std::stable_sort(picks.begin(), picks.end(),
-                   [](const Pick& a, const Pick& b) { return a.score > b.score; });
-  if (picks.size() > static_cast<size_t>(hints.top_k))
-    picks.resize(static_cast<size_t>(hints.top_k));
-
-  ConnectionPool::Lease conn = impl_->pool->acquire();
-  std::map<int, Card> cards;
-  for (const Pick& p : picks) {
-    if (cards.count(p.card->card)) continue;
-    Result<Card> card = impl_->read_card(*conn, impl_->index.card(p.card->card).id);
-    if (!card.ok()) return card.status();
-    cards.emplace(p.card->card, std::move(*card));
-  }
-  for (const Pick& p : picks) {
-    MatchCandidate m;
-    m.card = cards.at(p.card->card);
-    m.finish = p.finish;
-    m.score = p.score;
-    m.name_score = p.card->name_score;
-    m.number_score = p.card->number_score;
-    m.via_alias = p.card->via_alias;
-    result.candidates.push_back(std::move(m));
-  }
-  if (!result.candidates.empty()) {
-    const MatchCandidate& top = result.candidates.front();
-    result.finish_known =
-        top.card.printings.size() == 1 || (hints.finish && *hints.finish == top.finish);
-  }
+  if (Status s = impl_->rank_to_result(std::move(ranked), hints, result); !s.ok()) return s;
   return result;
 }
 

@@ -75,6 +75,7 @@ struct MatchResult {
   bool finish_known = false;
   std::string name_norm;                        // what was understood of the name
   std::optional<PrintedNumber> printed_number;  // and of the number line
+  std::string number_line;  // match_spelled_number: the line that spelled the best card's number
 };
 
 struct CatalogStats {
@@ -119,6 +120,15 @@ class Catalog {
   [[nodiscard]] Result<MatchResult> match(std::string_view ocr_name,
                                           std::string_view ocr_number_line,
                                           const MatchHints& hints = {}) const;
+
+  // For a caller sure of the name but not of a number line that would not parse: ranks the
+  // cards named like `ocr_name` by name and by how closely a stretch of one of `number_lines`,
+  // as OCR'd, spells the number the card prints ("6l/1O6" is near "61/106" and far from
+  // "57/106"; look-alike digits cost half an edit). Confidence as for match(): it falls with the
+  // margin to the next card. An empty result when no line or no name was given.
+  [[nodiscard]] Result<MatchResult> match_spelled_number(
+      std::string_view ocr_name, const std::vector<std::string>& number_lines,
+      const MatchHints& hints = {}) const;
 
   [[nodiscard]] Result<CatalogStats> stats() const;
 

@@ -355,6 +355,34 @@ TEST_F(RealCatalogTest, MatchWithNothingReadIsEmpty) {
   EXPECT_FALSE(catalog().match("Pikachu", "58/102", none).ok());
 }
 
+TEST_F(RealCatalogTest, SpelledNumberPicksTheCardALineTooGarbledToParseSpells) {
+  // Pikachu is on 100+ cards; of them only base1-58 prints "58/102".
+  Result<MatchResult> pikachu =
+      catalog().match_spelled_number("Pikachu", {"@@ &", "EM 5B/IO2 x"});
+  ASSERT_TRUE(pikachu.ok()) << pikachu.status().message();
+  ASSERT_FALSE(pikachu->candidates.empty());
+  EXPECT_EQ(pikachu->candidates[0].card.id, "base1-58");
+  EXPECT_EQ(pikachu->number_line, "EM 5B/IO2 x");
+  EXPECT_GT(pikachu->candidates[0].number_score, 0.6);
+  Result<MatchResult> braixen = catalog().match_spelled_number("Braixen", {"TGOlITG3O"});
+  ASSERT_TRUE(braixen.ok());
+  ASSERT_FALSE(braixen->candidates.empty());
+  EXPECT_EQ(braixen->candidates[0].card.id, "swsh12tg-TG01");
+  // A line that spells no number leaves the name's cards about as likely as each other.
+  Result<MatchResult> garbage = catalog().match_spelled_number("Pikachu", {"xxxx"});
+  ASSERT_TRUE(garbage.ok());
+  EXPECT_LT(garbage->confidence, pikachu->confidence);
+  EXPECT_LT(garbage->confidence, 0.3);
+  EXPECT_GT(pikachu->confidence, 0.5) << pikachu->confidence;
+  // Nothing to go on: no answer, not a guess.
+  Result<MatchResult> no_lines = catalog().match_spelled_number("Pikachu", {});
+  ASSERT_TRUE(no_lines.ok());
+  EXPECT_TRUE(no_lines->candidates.empty());
+  Result<MatchResult> no_name = catalog().match_spelled_number("", {"58/102"});
+  ASSERT_TRUE(no_name.ok());
+  EXPECT_TRUE(no_name->candidates.empty());
+}
+
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   MatchHints set_hint;
   set_hint.set_id = "tk-xy-w";

@@ -217,6 +217,56 @@ std::string_view number_prefix(std::string_view normalized) {
   return normalized.substr(0, i);
 }
 
+std::vector<std::string> printed_number_forms(std::string_view number, bool prints_total,
+                                              int official_count,
+                                              std::optional<int> subset_count) {
+  const std::string norm = normalize_collector_number(number);
+  const std::string_view prefix = number_prefix(norm);
+  std::string_view rest = std::string_view(norm).substr(prefix.size());
+  std::size_t digit_count = 0;
+  while (digit_count < rest.size() && is_digit(rest[digit_count])) ++digit_count;
+  const std::string digits(rest.substr(0, digit_count));
+  const std::string suffix(rest.substr(digit_count));
+  auto padded = [](const std::string& d, std::size_t width) {
+    return d.size() >= width ? d : std::string(width - d.size(), '0') + d;
+  };
+  std::vector<std::string> out;
+  auto add = [&](std::string form) {
+    if (std::find(out.begin(), out.end(), form) == out.end()) out.push_back(std::move(form));
+  };
+  if (digits.empty()) {  // "ONE", "?": printed as stored
+    add(norm);
+    return out;
+  }
+  // Modern sets pad the number to three digits; gallery subsets to the width of their total.
+  std::vector<std::string> fronts;
+  for (std::size_t width : {std::size_t{0}, std::size_t{2}, std::size_t{3}}) {
+    const std::string front = std::string(prefix) + padded(digits, width) + suffix;
+    if (std::find(fronts.begin(), fronts.end(), front) == fronts.end()) fronts.push_back(front);
+  }
+  // A prefixed number stands for itself; a bare one says little without its total ("58").
+  if (!prints_total || !prefix.empty()) {
+    for (const std::string& front : fronts) add(front);
+  }
+  if (!prints_total) return out;
+  std::vector<std::string> totals;
+  if (official_count > 0) {
+    totals.push_back(std::to_string(official_count));
+    totals.push_back(padded(std::to_string(official_count), 3));
+  }
+  if (!prefix.empty()) {
+    for (std::optional<int> count : {subset_count, std::optional<int>(official_count)}) {
+      if (!count || *count <= 0) continue;
+      totals.push_back(std::string(prefix) + std::to_string(*count));
+      totals.push_back(std::string(prefix) + padded(std::to_string(*count), 2));
+    }
+  }
+  for (const std::string& front : fronts) {
+    for (const std::string& total : totals) add(front + "/" + total);
+  }
+  return out;
+}
+
 std::optional<PrintedNumber> parse_number_line(std::string_view line) {
   std::string s = unify_slashes(line);
   for (char& c : s) {

@@ -21,6 +21,14 @@ std::string normalize_collector_number(std::string_view raw);
 // numbers without digits ("ONE", "?").
 std::string_view number_prefix(std::string_view normalized);
 
+// The ways a card with normalized number `number` may print it, for comparing with a number line
+// as OCR spelled it: with and without the zero padding of modern sets ("58/102", "058/198"),
+// over the set's total when `prints_total`, and for a letter-prefixed number over the prefixed
+// subset size too ("TG05/TG30", "RC5/RC32"), or alone ("SH4", "SWSH050"). `subset_count` is how
+// many cards share the prefix in the set, when known. Upper case, no duplicates.
+std::vector<std::string> printed_number_forms(std::string_view number, bool prints_total,
+                                              int official_count, std::optional<int> subset_count);
+
 // A number line as read from a card.
 struct PrintedNumber {
   std::string number;        // normalized, as normalize_collector_number()

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace cardmint::catalog {
 namespace {
@@ -127,6 +129,28 @@ TEST(ParseNumberLine, SuffixLettersStayButWordsAreNotSuffixes) {
   std::optional<PrintedNumber> word = parse_number_line("5ban 12");
   ASSERT_TRUE(word.has_value());
   EXPECT_EQ(word->number, "12");
+}
+
+TEST(PrintedNumberForms, NumberOverTheTotalWithAndWithoutPadding) {
+  const std::vector<std::string> forms = printed_number_forms("58", true, 102, std::nullopt);
+  EXPECT_NE(std::find(forms.begin(), forms.end(), "58/102"), forms.end());
+  EXPECT_NE(std::find(forms.begin(), forms.end(), "058/102"), forms.end());
+  // A bare "58" would be found in "158/102" and in any line with a 58 in it.
+  EXPECT_EQ(std::find(forms.begin(), forms.end(), "58"), forms.end());
+  std::vector<std::string> sorted = forms;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::unique(sorted.begin(), sorted.end()), sorted.end());
+}
+
+TEST(PrintedNumberForms, PrefixedNumbersOverTheirSubsetAndAlone) {
+  const std::vector<std::string> gallery = printed_number_forms("TG5", true, 30, 30);
+  EXPECT_NE(std::find(gallery.begin(), gallery.end(), "TG05/TG30"), gallery.end());
+  EXPECT_NE(std::find(gallery.begin(), gallery.end(), "TG5"), gallery.end());
+  const std::vector<std::string> promo = printed_number_forms("SWSH50", false, 0, std::nullopt);
+  EXPECT_NE(std::find(promo.begin(), promo.end(), "SWSH050"), promo.end());
+  EXPECT_TRUE(std::none_of(promo.begin(), promo.end(),
+                           [](const std::string& f) { return f.find('/') != f.npos; }));
+  EXPECT_EQ(printed_number_forms("ONE", false, 0, std::nullopt), std::vector<std::string>{"ONE"});
 }
 
 TEST(NumberLineAlternatives, TurnsConfusedLettersIntoDigitsInNumericTokens) {

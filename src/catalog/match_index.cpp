@@ -208,13 +208,7 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
 
   std::unordered_map<int, double> name_scores;  // name_id → similarity, computed once each
   std::vector<int> candidates;
-  if (have_name) {
-    for (const NameIndex::Hit& hit : names_.search(name_norm, kNameCandidates, kMinNameScore)) {
-      name_scores.emplace(hit.id, hit.score);
-      const std::vector<int>& cards = by_name_[static_cast<size_t>(hit.id)];
-      candidates.insert(candidates.end(), cards.begin(), cards.end());
-    }
-  }
+  if (have_name) add_named_cards(name_norm, name_scores, candidates);
   if (number) {
     if (auto it = by_number_.find(number->number); it != by_number_.end()) {
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
@@ -251,13 +245,62 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
     if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
     out.push_back(s);
   }
-  std::sort(out.begin(), out.end(), [&](const ScoredCard& a, const ScoredCard& b) {
+  sort_ranked(out);
+  return out;
+}
+
+std::vector<ScoredCard> MatchIndex::rank_spelled(std::string_view name_norm,
+                                                 const std::vector<std::string>& number_lines,
+                                                 const RankOptions& options) const {
+  std::vector<ScoredCard> out;
+  if (name_norm.empty() || number_lines.empty()) return out;
+  std::unordered_map<int, double> name_scores;
+  std::vector<int> candidates;
+  add_named_cards(name_norm, name_scores, candidates);
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (int index : candidates) {
+    const IndexedCard& c = cards_[static_cast<size_t>(index)];
+    if (c.digital_only && !options.include_digital) continue;
+    ScoredCard s;
+    s.card = index;
+    s.name_score = name_scores.at(c.name_id);
+    for (const std::string& form :
+         printed_number_forms(c.number, c.prints_total, c.official_count, c.subset_count)) {
+      for (size_t line = 0; line < number_lines.size(); ++line) {
+        const double spelled =
+            1.0 - number_distance_in_line(form, number_lines[line]) / double(form.size());
+        if (spelled > s.number_score) {
+          s.number_score = spelled;
+          s.line = static_cast<int>(line);
+        }
+      }
+    }
+    s.score = kNameWeight * s.name_score + (1.0 - kNameWeight) * s.number_score;
+    if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
+    out.push_back(s);
+  }
+  sort_ranked(out);
+  return out;
+}
+
+void MatchIndex::add_named_cards(std::string_view name_norm,
+                                 std::unordered_map<int, double>& name_scores,
+                                 std::vector<int>& out) const {
+  for (const NameIndex::Hit& hit : names_.search(name_norm, kNameCandidates, kMinNameScore)) {
+    name_scores.emplace(hit.id, hit.score);
+    const std::vector<int>& cards = by_name_[static_cast<size_t>(hit.id)];
+    out.insert(out.end(), cards.begin(), cards.end());
+  }
+}
+
+void MatchIndex::sort_ranked(std::vector<ScoredCard>& ranked) const {
+  std::sort(ranked.begin(), ranked.end(), [&](const ScoredCard& a, const ScoredCard& b) {
     if (a.score != b.score) return a.score > b.score;
     const IndexedCard& ca = cards_[static_cast<size_t>(a.card)];
     const IndexedCard& cb = cards_[static_cast<size_t>(b.card)];
     return ca.release_date != cb.release_date ? ca.release_date < cb.release_date : ca.id < cb.id;
   });
-  return out;
 }
 
 }  // namespace cardmint::catalog

@@ -44,6 +44,7 @@ struct ScoredCard {
   double name_score = 0.0;
   double number_score = 0.0;
   bool via_alias = false;
+  int line = -1;  // rank_spelled: the number line that spelled the card's number best
 };
 
 class MatchIndex {
@@ -71,7 +72,21 @@ class MatchIndex {
                                const std::optional<PrintedNumber>& number,
                                const RankOptions& options) const;
 
+  // The cards the name could refer to, scored as rank() scores a name with a number, but with
+  // number_score from how closely a stretch of one of `number_lines`, unparsed, spells a form the
+  // card prints its number in (printed_number_forms; ocr_edit_distance.h's number distance over
+  // the form's length). For lines too garbled to parse ("EM 6l/1O6 @", "TGl7TG3O").
+  std::vector<ScoredCard> rank_spelled(std::string_view name_norm,
+                                       const std::vector<std::string>& number_lines,
+                                       const RankOptions& options) const;
+
  private:
+  // Cards with a name like `name_norm`, with the name's similarity, appended to `out`.
+  void add_named_cards(std::string_view name_norm, std::unordered_map<int, double>& name_scores,
+                       std::vector<int>& out) const;
+  // Best score first; ties go to the older set.
+  void sort_ranked(std::vector<ScoredCard>& ranked) const;
+
   std::vector<IndexedCard> cards_;
   std::unordered_map<std::string, int> by_id_;
   std::unordered_map<std::string, std::vector<int>> by_number_;  // own numbers and aliases

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 
 namespace cardmint::catalog {
 namespace {
@@ -12,22 +15,31 @@ constexpr size_t kMaxLength = 96;
 constexpr std::uint16_t kConfusion = 1;
 constexpr std::uint16_t kEdit = 2;
 
-// Look-alike groups: two different bytes in one group are a single-glyph confusion
-// (u/v, o/0, i/l/1, e/c, s/5, b/8, z/2, g/9). 0: in no group.
-constexpr std::array<std::uint8_t, 256> make_groups() {
-  std::array<std::uint8_t, 256> g{};
-  const char* groups[] = {"uv", "o0", "il1", "ec", "s5", "b8", "z2", "g9"};
-  for (std::uint8_t id = 0; id < std::size(groups); ++id) {
-    for (const char* c = groups[id]; *c; ++c) g[static_cast<unsigned char>(*c)] = id + 1;
+using LookAlikes = std::array<std::uint8_t, 256>;
+
+// Look-alike groups: two different bytes in one group are a single-glyph confusion. 0: in no
+// group.
+constexpr LookAlikes make_groups(std::initializer_list<const char*> groups) {
+  LookAlikes g{};
+  std::uint8_t id = 0;
+  for (const char* group : groups) {
+    ++id;
+    for (const char* c = group; *c; ++c) g[static_cast<unsigned char>(*c)] = id;
   }
   return g;
 }
-constexpr std::array<std::uint8_t, 256> kGroups = make_groups();
+// Letters in normalized names (lower case).
+constexpr LookAlikes kNameLookAlikes =
+    make_groups({"uv", "o0", "il1", "ec", "s5", "b8", "z2", "g9"});
+// Collector number print, upper-cased: digits and the letters and marks read for them, and a
+// slash read as a stroke.
+constexpr LookAlikes kNumberLookAlikes =
+    make_groups({"O0DQ", "IL1|!/T7", "Z2", "S5", "B8", "G6", "A4"});
 
-std::uint16_t substitution(char a, char b) {
+std::uint16_t substitution(const LookAlikes& groups, char a, char b) {
   if (a == b) return 0;
-  const std::uint8_t ga = kGroups[static_cast<unsigned char>(a)];
-  return ga != 0 && ga == kGroups[static_cast<unsigned char>(b)] ? kConfusion : kEdit;
+  const std::uint8_t ga = groups[static_cast<unsigned char>(a)];
+  return ga != 0 && ga == groups[static_cast<unsigned char>(b)] ? kConfusion : kEdit;
 }
 
 // True when the two bytes p0 p1 were read for the one byte `single`: rn/m, cl/d, vv/w. Called for
@@ -43,9 +55,10 @@ inline bool merge_confusion(char p0, char p1, char single) {
 }
 // clang-format on
 
-}  // namespace
-
-double ocr_edit_distance(std::string_view a, std::string_view b) {
+// Edit distance in half edits of `a` to `b`, or with `within`, to the stretch of `b` it is
+// closest to (what comes before and after that stretch is free).
+std::uint16_t half_edits(std::string_view a, std::string_view b, const LookAlikes& groups,
+                         bool within) {
   a = a.substr(0, std::min(a.size(), kMaxLength));
   b = b.substr(0, std::min(b.size(), kMaxLength));
   const size_t m = b.size();
@@ -54,13 +67,13 @@ double ocr_edit_distance(std::string_view a, std::string_view b) {
   std::uint16_t* older = rows[0].data();  // row i - 2
   std::uint16_t* prev = rows[1].data();   // row i - 1
   std::uint16_t* cur = rows[2].data();    // row i
-  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<std::uint16_t>(j * kEdit);
+  for (size_t j = 0; j <= m; ++j) prev[j] = within ? 0 : static_cast<std::uint16_t>(j * kEdit);
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = static_cast<std::uint16_t>(i * kEdit);
     const char ca = a[i - 1];
     for (size_t j = 1; j <= m; ++j) {
       const char cb = b[j - 1];
-      std::uint16_t best = static_cast<std::uint16_t>(prev[j - 1] + substitution(ca, cb));
+      std::uint16_t best = static_cast<std::uint16_t>(prev[j - 1] + substitution(groups, ca, cb));
       best = std::min<std::uint16_t>(best, static_cast<std::uint16_t>(prev[j] + kEdit));
       best = std::min<std::uint16_t>(best, static_cast<std::uint16_t>(cur[j - 1] + kEdit));
       if (i >= 2 && merge_confusion(a[i - 2], ca, cb)) {
@@ -76,7 +89,26 @@ double ocr_edit_distance(std::string_view a, std::string_view b) {
     prev = cur;
     cur = recycled;
   }
-  return prev[m] / static_cast<double>(kEdit);
+  return within ? *std::min_element(prev, prev + m + 1) : prev[m];
+}
+
+}  // namespace
+
+double ocr_edit_distance(std::string_view a, std::string_view b) {
+  return half_edits(a, b, kNameLookAlikes, false) / static_cast<double>(kEdit);
+}
+
+double number_distance_in_line(std::string_view printed, std::string_view line) {
+  auto squeezed = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (c == ' ') continue;
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return out;
+  };
+  return half_edits(squeezed(printed), squeezed(line), kNumberLookAlikes, true) /
+         static_cast<double>(kEdit);
 }
 
 double name_similarity(std::string_view a, std::string_view b) {
