@@ -193,6 +193,11 @@ constexpr double kNameOnlyFactor = 0.8;
 constexpr long kMinNameLetters = 2;
 // A name read this close to a catalog name (card_name.h's 0..1 similarity) is taken as read.
 constexpr double kClearNameScore = 0.85;
+// A number line spelling the card's number (catalog.h's match_spelled_number) counts when at
+// least this much of the printed number is in it, and makes an answer at most this sure: below
+// kClearNameScore, which is where a reading is taken as settled.
+constexpr double kMinSpelledNumberScore = 0.65;
+constexpr double kMaxSpelledConfidence = 0.8;
 
 // Every pairing of a name candidate with a strip line (or with nothing, when that side was not
 // read) is matched, and the surest pairing wins: a few dozen lookups at ~0.2 ms each. With a
@@ -216,6 +221,7 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
     if (!found.empty() && found.front().score >= kClearNameScore) clear_names.push_back(name);
   }
   catalog::MatchHints pairing_hints = hints;
+  const bool clear_names_found = !clear_names.empty();
   if (clear_names.empty()) {
     names.emplace_back();
   } else {
@@ -262,6 +268,30 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
         have = true;
       }
     }
+  }
+  if (!clear_names_found || best.confidence >= kClearNameScore || text.numbers.empty()) {
+    best.text = text;
+    return best;
+  }
+  // The name is sure but no number line parsed into the card's number: the lines may still
+  // spell it ("EM 6l/1O6 @"). That tells the name's printings apart, but a spelling is
+  // weaker evidence than a parse, so it never makes the answer sure on its own.
+  std::vector<std::string> lines;
+  for (const ocr::OcrLine& line : text.numbers) lines.push_back(line.text);
+  for (const std::string& name : names) {
+    Result<catalog::MatchResult> match = catalog.match_spelled_number(name, lines, pairing_hints);
+    if (!match.ok()) return match.status();
+    if (match->candidates.empty() || match->candidates[0].number_score < kMinSpelledNumberScore)
+      continue;
+    const double confidence = std::min(kMaxSpelledConfidence, match->confidence);
+    if (confidence <= best.confidence) continue;
+    auto line = std::find_if(text.numbers.begin(), text.numbers.end(),
+                             [&](const ocr::OcrLine& l) { return l.text == match->number_line; });
+    best.number_confidence = line != text.numbers.end() ? line->confidence : 0.0;
+    best.number_line = match->number_line;
+    best.match = std::move(match).value();
+    best.confidence = confidence;
+    best.name_line = name;
   }
   best.text = text;
   return best;
