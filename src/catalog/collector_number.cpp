@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <regex>
 #include <utility>
 
 namespace cardmint::catalog {
@@ -447,6 +448,16 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
       }
     }
   }
+  return out;
+}
+
+std::string without_copyright_years(std::string_view line) {
+  // A year from 1995 (the first English cards were printed in 1999) to 2039.
+  static const std::regex marked(R"((©|\([cCeE6oO0]\)|@)\s?(199[5-9]|20[0-3][0-9]))");
+  static const std::regex before_owner(R"((199[5-9]|20[0-3][0-9])(?=[\s,./-]*(nin|pok|crea|game)))",
+                                       std::regex::icase);
+  std::string out = std::regex_replace(std::string(line), marked, " ");
+  out = std::regex_replace(out, before_owner, " ");
   return out;
 }
 

@@ -29,6 +29,12 @@ std::string_view number_prefix(std::string_view normalized);
 std::vector<std::string> printed_number_forms(std::string_view number, bool prints_total,
                                               int official_count, std::optional<int> subset_count);
 
+// `line` without the copyright notice's mark and year ("©1999", "(c)2023", and OCR's readings of
+// the mark: "(C)", "(6)", "(e)", "@"), nor a bare year before "Nintendo", "Pokémon", "Creatures"
+// or "GAME FREAK". A year is never a collector number, but its digits spell one: split, "1999"
+// reads as "1/999"; searched, it holds "1" and "19". The rest of the line is kept as it was.
+std::string without_copyright_years(std::string_view line);
+
 // A number line as read from a card.
 struct PrintedNumber {
   std::string number;        // normalized, as normalize_collector_number()

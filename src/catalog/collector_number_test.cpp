@@ -153,6 +153,24 @@ TEST(PrintedNumberForms, PrefixedNumbersOverTheirSubsetAndAlone) {
   EXPECT_EQ(printed_number_forms("ONE", false, 0, std::nullopt), std::vector<std::string>{"ONE"});
 }
 
+TEST(WithoutCopyrightYears, DropsTheNoticesYearAndKeepsTheNumber) {
+  auto squeezed = [](std::string s) {
+    std::erase(s, ' ');
+    return s;
+  };
+  EXPECT_EQ(squeezed(without_copyright_years("(c)1999 Nint")), "Nint");
+  EXPECT_EQ(squeezed(without_copyright_years("©2023 Pokémon / Nintendo")), "Pokémon/Nintendo");
+  EXPECT_EQ(squeezed(without_copyright_years("(6)1999 Nintendo 58/102")), "Nintendo58/102");
+  EXPECT_EQ(squeezed(without_copyright_years("58/102 1999-2000 Wizards")), "58/1021999-2000Wizards");
+  EXPECT_EQ(squeezed(without_copyright_years("2021 Pokemon 025/198")), "Pokemon025/198");
+  // No notice: digits stay, even year-like ones ("20/23" that lost its slash).
+  EXPECT_EQ(without_copyright_years("EM 2023 x"), "EM 2023 x");
+  EXPECT_EQ(without_copyright_years("TG05/TG30"), "TG05/TG30");
+  // What the year's digits would otherwise give: a promo "1".
+  EXPECT_FALSE(number_line_alternatives("(c)1999 Nint").empty());
+  EXPECT_TRUE(number_line_alternatives(without_copyright_years("(c)1999 Nint")).empty());
+}
+
 TEST(NumberLineAlternatives, TurnsConfusedLettersIntoDigitsInNumericTokens) {
   const std::vector<std::string> alternatives = number_line_alternatives("Illus. ZA/1OZ");
   ASSERT_FALSE(alternatives.empty());
