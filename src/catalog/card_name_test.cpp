@@ -98,5 +98,15 @@ TEST(NumberDistanceInLine, FindsThePrintedNumberInsideANoisyLine) {
   EXPECT_DOUBLE_EQ(number_distance_in_line("58/102", "xy wx"), 6.0);
 }
 
+TEST(NameDistanceInLine, FindsANameInsideALineOfOtherPrint) {
+  EXPECT_DOUBLE_EQ(name_distance_in_line("fire spin", "e fire spin 100"), 0.0);
+  // Look-alikes cost half an edit, as in whole names.
+  EXPECT_DOUBLE_EQ(name_distance_in_line("fire spin", "e flre spin 100"), 0.5);
+  EXPECT_DOUBLE_EQ(name_distance_in_line("thunder shock", "thunder sbock"), 1.0);
+  // The name must be there, not merely its letters somewhere.
+  EXPECT_GT(name_distance_in_line("fire spin", "spin fire"), 3.0);
+  EXPECT_DOUBLE_EQ(name_distance_in_line("tackle", ""), 6.0);
+}
+
 }  // namespace
 }  // namespace cardmint::catalog

@@ -154,6 +154,7 @@ struct Catalog::Impl {
       m.score = p.score;
       m.name_score = p.card->name_score;
       m.number_score = p.card->number_score;
+      m.text_score = p.card->text_score;
       m.via_alias = p.card->via_alias;
       result.candidates.push_back(std::move(m));
     }
@@ -293,17 +294,17 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   return result;
 }
 
-Result<MatchResult> Catalog::match_spelled_number(std::string_view ocr_name,
-                                                  const std::vector<std::string>& number_lines,
-                                                  const MatchHints& hints) const {
+Result<MatchResult> Catalog::match_printed_text(std::string_view ocr_name,
+                                                const PrintedText& read,
+                                                const MatchHints& hints) const {
   MatchResult result;
   result.name_norm = normalize_card_name(ocr_name);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
   std::vector<ScoredCard> ranked =
-      impl_->index.rank_spelled(result.name_norm, number_lines, rank_options_for(hints));
+      impl_->index.rank_printed(result.name_norm, read, rank_options_for(hints));
   drop_unlike_names(ranked, result.name_norm, hints);
   if (!ranked.empty() && ranked.front().line >= 0) {
-    result.number_line = number_lines[static_cast<size_t>(ranked.front().line)];
+    result.number_line = read.number_lines[static_cast<size_t>(ranked.front().line)];
   }
   if (Status s = impl_->rank_to_result(std::move(ranked), hints, result); !s.ok()) return s;
   return result;

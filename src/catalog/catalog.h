@@ -3,8 +3,9 @@
 // name and number line ("Charizard", "4/102") into candidate printings.
 //
 // Thread-safe: any number of threads may call any method at once. Catalog::open loads the match
-// keys (number, name, set size per card; ~2 MB) into immutable memory and opens a fixed pool of
-// read-only SQLite connections, all checked to be on the same catalog file. A lookup borrows one
+// keys (number, name, set size, HP and attack names per card; a few MB) into immutable memory
+// and opens a fixed pool of read-only SQLite connections, all checked to be on the same catalog
+// file. A lookup borrows one
 // connection for the few primary-key reads that fill in full records, so threads never share a
 // connection, and none waits on another's query. A fixed pool, not a connection per thread: a
 // re-import renames a new file over the path, and a connection opened later would read the new
@@ -54,12 +55,20 @@ struct MatchHints {
   double min_name_score = 0.0;
 };
 
+// What OCR read of a card besides its name and a parsed number.
+struct PrintedText {
+  std::vector<std::string> number_lines;  // number strip lines, however garbled ("EM 6l/1O6 @")
+  std::vector<std::string> body_lines;    // the larger print of the body: attack names
+  std::vector<int> hp_values;             // numbers the title band held: the HP, if any
+};
+
 struct MatchCandidate {
   Card card;
   Finish finish = Finish::kNormal;
   double score = 0.0;         // 0..1: 1 is an exact name, number and set size
   double name_score = 0.0;    // 0..1
   double number_score = 0.0;  // 0..1: collector number and printed total
+  double text_score = 0.0;    // 0..1, match_printed_text: the card's attack names and HP read
   bool via_alias = false;     // matched a number the card prints that is not its own (cel25cc)
 };
 
@@ -75,7 +84,7 @@ struct MatchResult {
   bool finish_known = false;
   std::string name_norm;                        // what was understood of the name
   std::optional<PrintedNumber> printed_number;  // and of the number line
-  std::string number_line;  // match_spelled_number: the line that spelled the best card's number
+  std::string number_line;  // match_printed_text: the line that spelled the best card's number
 };
 
 struct CatalogStats {
@@ -121,14 +130,16 @@ class Catalog {
                                           std::string_view ocr_number_line,
                                           const MatchHints& hints = {}) const;
 
-  // For a caller sure of the name but not of a number line that would not parse: ranks the
-  // cards named like `ocr_name` by name and by how closely a stretch of one of `number_lines`,
-  // as OCR'd, spells the number the card prints ("6l/1O6" is near "61/106" and far from
-  // "57/106"; look-alike digits cost half an edit). Confidence as for match(): it falls with the
-  // margin to the next card. An empty result when no line or no name was given.
-  [[nodiscard]] Result<MatchResult> match_spelled_number(
-      std::string_view ocr_name, const std::vector<std::string>& number_lines,
-      const MatchHints& hints = {}) const;
+  // For a caller sure of the name when no number line parsed into one of its cards: ranks the
+  // cards named like `ocr_name` by name and by the rest of `read` (PrintedText): how closely a
+  // stretch of a number line, as OCR'd, spells the number the card prints ("6l/1O6" is near
+  // "61/106" and far from "57/106"; look-alike digits cost half an edit), and how many of the
+  // card's attack names and its HP were read. Confidence as for match(): it falls with the
+  // margin to the next card, so reprints with the same attacks stay unsure. An empty result when
+  // no name or nothing else was given.
+  [[nodiscard]] Result<MatchResult> match_printed_text(std::string_view ocr_name,
+                                                       const PrintedText& read,
+                                                       const MatchHints& hints = {}) const;
 
   [[nodiscard]] Result<CatalogStats> stats() const;
 

@@ -355,32 +355,76 @@ TEST_F(RealCatalogTest, MatchWithNothingReadIsEmpty) {
   EXPECT_FALSE(catalog().match("Pikachu", "58/102", none).ok());
 }
 
+PrintedText printed(std::vector<std::string> number_lines, std::vector<std::string> body_lines = {},
+                    std::vector<int> hp_values = {}) {
+  PrintedText read;
+  read.number_lines = std::move(number_lines);
+  read.body_lines = std::move(body_lines);
+  read.hp_values = std::move(hp_values);
+  return read;
+}
+
 TEST_F(RealCatalogTest, SpelledNumberPicksTheCardALineTooGarbledToParseSpells) {
   // Pikachu is on 100+ cards; of them only base1-58 prints "58/102".
   Result<MatchResult> pikachu =
-      catalog().match_spelled_number("Pikachu", {"@@ &", "EM 5B/IO2 x"});
+      catalog().match_printed_text("Pikachu", printed({"@@ &", "EM 5B/IO2 x"}));
   ASSERT_TRUE(pikachu.ok()) << pikachu.status().message();
   ASSERT_FALSE(pikachu->candidates.empty());
   EXPECT_EQ(pikachu->candidates[0].card.id, "base1-58");
   EXPECT_EQ(pikachu->number_line, "EM 5B/IO2 x");
   EXPECT_GT(pikachu->candidates[0].number_score, 0.6);
-  Result<MatchResult> braixen = catalog().match_spelled_number("Braixen", {"TGOlITG3O"});
+  Result<MatchResult> braixen = catalog().match_printed_text("Braixen", printed({"TGOlITG3O"}));
   ASSERT_TRUE(braixen.ok());
   ASSERT_FALSE(braixen->candidates.empty());
   EXPECT_EQ(braixen->candidates[0].card.id, "swsh12tg-TG01");
   // A line that spells no number leaves the name's cards about as likely as each other.
-  Result<MatchResult> garbage = catalog().match_spelled_number("Pikachu", {"xxxx"});
+  Result<MatchResult> garbage = catalog().match_printed_text("Pikachu", printed({"xxxx"}));
   ASSERT_TRUE(garbage.ok());
   EXPECT_LT(garbage->confidence, pikachu->confidence);
   EXPECT_LT(garbage->confidence, 0.3);
   EXPECT_GT(pikachu->confidence, 0.5) << pikachu->confidence;
   // Nothing to go on: no answer, not a guess.
-  Result<MatchResult> no_lines = catalog().match_spelled_number("Pikachu", {});
+  Result<MatchResult> no_lines = catalog().match_printed_text("Pikachu", {});
   ASSERT_TRUE(no_lines.ok());
   EXPECT_TRUE(no_lines->candidates.empty());
-  Result<MatchResult> no_name = catalog().match_spelled_number("", {"58/102"});
+  Result<MatchResult> no_name = catalog().match_printed_text("", printed({"58/102"}));
   ASSERT_TRUE(no_name.ok());
   EXPECT_TRUE(no_name->candidates.empty());
+}
+
+// The printings of one name print different attacks; the number need not be read to tell them
+// apart, unless they are reprints.
+TEST_F(RealCatalogTest, AttackNamesAndHpPickAmongANamesPrintings) {
+  auto best = [&](const PrintedText& read) {
+    Result<MatchResult> m = catalog().match_printed_text("Pikachu", read);
+    EXPECT_TRUE(m.ok()) << m.status().message();
+    return m.ok() ? std::move(m).value() : MatchResult{};
+  };
+  // Volt Tackle alone is ru1-7's one attack; dp5-70 and sm12-66 print a second that was not read.
+  MatchResult volt = best(printed({}, {"@ @ Volt Tacklc 60+", "Does 10 damage to itself."}));
+  ASSERT_FALSE(volt.candidates.empty());
+  EXPECT_EQ(volt.candidates[0].card.id, "ru1-7");
+  EXPECT_GT(volt.confidence, 0.8);
+  EXPECT_GT(volt.candidates[0].text_score, 0.6);
+  // Read with Quick Attack, it is dp5-70.
+  MatchResult quick = best(printed({}, {"Quick Attack 10+", "@@ Volt Tackle 60"}));
+  ASSERT_FALSE(quick.candidates.empty());
+  EXPECT_EQ(quick.candidates[0].card.id, "dp5-70");
+  // basep-4 (HP 50) and hgssp-HGSS03 (HP 70) both print Recharge and Thunderbolt: the HP decides,
+  // and without it the two stay unsure.
+  MatchResult with_hp = best(printed({}, {"Recharge", "Thunderbolt 50"}, {50}));
+  ASSERT_FALSE(with_hp.candidates.empty());
+  EXPECT_EQ(with_hp.candidates[0].card.id, "basep-4");
+  MatchResult without_hp = best(printed({}, {"Recharge", "Thunderbolt 50"}));
+  ASSERT_GE(without_hp.candidates.size(), 2u);
+  EXPECT_LT(without_hp.confidence, 0.6);
+  EXPECT_GT(with_hp.confidence, without_hp.confidence);
+  // Rules text that names no attack of any Pikachu settles nothing.
+  MatchResult prose = best(printed({}, {"Flip a coin. If heads, discard an Energy."}));
+  EXPECT_LT(prose.confidence, 0.2);
+  if (!prose.candidates.empty()) {
+    EXPECT_DOUBLE_EQ(prose.candidates[0].text_score, 0.0);
+  }
 }
 
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {

@@ -161,7 +161,8 @@ TEST(WithoutCopyrightYears, DropsTheNoticesYearAndKeepsTheNumber) {
   EXPECT_EQ(squeezed(without_copyright_years("(c)1999 Nint")), "Nint");
   EXPECT_EQ(squeezed(without_copyright_years("©2023 Pokémon / Nintendo")), "Pokémon/Nintendo");
   EXPECT_EQ(squeezed(without_copyright_years("(6)1999 Nintendo 58/102")), "Nintendo58/102");
-  EXPECT_EQ(squeezed(without_copyright_years("58/102 1999-2000 Wizards")), "58/1021999-2000Wizards");
+  EXPECT_EQ(squeezed(without_copyright_years("58/102 1999-2000 Wizards")),
+            "58/1021999-2000Wizards");
   EXPECT_EQ(squeezed(without_copyright_years("2021 Pokemon 025/198")), "Pokemon025/198");
   // No notice: digits stay, even year-like ones ("20/23" that lost its slash).
   EXPECT_EQ(without_copyright_years("EM 2023 x"), "EM 2023 x");

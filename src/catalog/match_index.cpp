@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 
+#include "catalog/card_name.h"
 #include "catalog/ocr_edit_distance.h"
 #include "catalog/sqlite.h"
 
@@ -30,6 +32,15 @@ constexpr double kTotalOnPromo = 0.2;
 constexpr double kTotalLost = 0.5;
 // The caller's set hint disagrees.
 constexpr double kSetHintPenalty = 0.8;
+// rank_printed: an attack name counts as read when a body line spells at least this share of it
+// (one edit in "tackle" is 0.83), and only names this long: "bite" fits too much rules text.
+constexpr double kMinAttackRead = 0.75;
+constexpr size_t kMinAttackLength = 4;
+// The attack names weigh more than the HP: an HP is shared by many printings of a name.
+constexpr double kAttackWeight = 0.7;
+// A spelled number against the attack names and HP: the spelling of a short number ("4") fits
+// noise often, while an attack name read is rarely chance.
+constexpr double kSpelledNumberWeight = 0.4;
 
 std::optional<Finish> finish_from_name(std::string_view name) { return parse_finish(name); }
 
@@ -79,7 +90,8 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   Result<SqliteStmt> cards =
       prepare_sql(db,
                   "SELECT c.id, c.set_id, s.release_date, c.name, c.name_norm, c.number_norm, "
-                  "s.official_count, c.subset_count, s.prints_total, s.digital_only "
+                  "s.official_count, c.subset_count, s.prints_total, s.digital_only, c.hp, "
+                  "c.attack_names "
                   "FROM cards c JOIN sets s ON s.id = c.set_id ORDER BY c.rowid");
   if (!cards.ok()) return cards.status();
   std::unordered_map<std::string, int> name_ids;
@@ -99,6 +111,15 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     c.subset_count = column_optional_int(s, 7);
     c.prints_total = sqlite3_column_int(s, 8) != 0;
     c.digital_only = sqlite3_column_int(s, 9) != 0;
+    c.hp = column_optional_int(s, 10);
+    try {
+      for (const std::string& attack :
+           nlohmann::json::parse(column_text(s, 11)).get<std::vector<std::string>>()) {
+        c.attacks.push_back(normalize_card_name(attack));
+      }
+    } catch (const nlohmann::json::exception& e) {
+      return Status::internal(fmt::format("card {}: bad attack_names: {}", c.id, e.what()));
+    }
     auto [it, inserted] = name_ids.emplace(name_norm, static_cast<int>(names_norm.size()));
     if (inserted) {
       names_norm.push_back(name_norm);
@@ -249,16 +270,77 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
   return out;
 }
 
-std::vector<ScoredCard> MatchIndex::rank_spelled(std::string_view name_norm,
-                                                 const std::vector<std::string>& number_lines,
+namespace {
+
+// The share of `attack` that the closest stretch of one of `lines` spells, or 0 below
+// kMinAttackRead.
+double attack_read(const std::string& attack, const std::vector<std::string>& lines) {
+  if (attack.size() < kMinAttackLength) return 0.0;
+  double best = 0.0;
+  for (const std::string& line : lines) {
+    best = std::max(best, 1.0 - name_distance_in_line(attack, line) / double(attack.size()));
+  }
+  return best >= kMinAttackRead ? best : 0.0;
+}
+
+// How well the card's attack names explain the attack names read (`read`: each candidate's
+// attacks with how well each was read; `read_mass`: their sum): the harmonic mean of the share
+// of its attacks read and the share of what was read that is its. A card with one attack does
+// not tie one with that attack and a second that was read too.
+double attacks_evidence(const IndexedCard& c, const std::unordered_map<std::string, double>& read,
+                        double read_mass) {
+  if (c.attacks.empty() || read_mass <= 0) return 0.0;
+  double matched = 0.0;
+  for (const std::string& attack : c.attacks) matched += read.at(attack);
+  if (matched <= 0) return 0.0;
+  const double recall = matched / double(c.attacks.size());
+  const double precision = std::min(1.0, matched / read_mass);
+  return 2 * recall * precision / (recall + precision);
+}
+
+}  // namespace
+
+std::vector<ScoredCard> MatchIndex::rank_printed(std::string_view name_norm,
+                                                 const PrintedText& read,
                                                  const RankOptions& options) const {
   std::vector<ScoredCard> out;
-  if (name_norm.empty() || number_lines.empty()) return out;
+  const bool have_number = !read.number_lines.empty();
+  const bool have_body = !read.body_lines.empty();
+  const bool have_hp = !read.hp_values.empty();
+  if (name_norm.empty() || (!have_number && !have_body && !have_hp)) return out;
   std::unordered_map<int, double> name_scores;
   std::vector<int> candidates;
   add_named_cards(name_norm, name_scores, candidates);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+
+  // Each attack name of the candidates, read how well; printings of a name share most of them.
+  std::vector<std::string> body;
+  for (const std::string& line : read.body_lines) body.push_back(normalize_card_name(line));
+  std::unordered_map<std::string, double> attacks_read;
+  double read_mass = 0.0;
+  if (have_body) {
+    for (int index : candidates) {
+      for (const std::string& attack : cards_[static_cast<size_t>(index)].attacks) {
+        auto [it, inserted] = attacks_read.emplace(attack, 0.0);
+        if (!inserted) continue;
+        it->second = attack_read(attack, body);
+      }
+    }
+    // "Tackle" is read inside "Volt Tackle": only the longer name was printed.
+    for (auto& [attack, read_share] : attacks_read) {
+      if (read_share <= 0) continue;
+      for (const auto& [other, other_share] : attacks_read) {
+        if (other_share > 0 && other.size() > attack.size() &&
+            other.find(attack) != std::string::npos) {
+          read_share = 0;
+          break;
+        }
+      }
+    }
+    for (const auto& entry : attacks_read) read_mass += entry.second;
+  }
+  const double text_weights = (have_body ? kAttackWeight : 0.0) + (have_hp ? 1 - kAttackWeight : 0);
   for (int index : candidates) {
     const IndexedCard& c = cards_[static_cast<size_t>(index)];
     if (c.digital_only && !options.include_digital) continue;
@@ -267,16 +349,29 @@ std::vector<ScoredCard> MatchIndex::rank_spelled(std::string_view name_norm,
     s.name_score = name_scores.at(c.name_id);
     for (const std::string& form :
          printed_number_forms(c.number, c.prints_total, c.official_count, c.subset_count)) {
-      for (size_t line = 0; line < number_lines.size(); ++line) {
+      for (size_t line = 0; line < read.number_lines.size(); ++line) {
         const double spelled =
-            1.0 - number_distance_in_line(form, number_lines[line]) / double(form.size());
+            1.0 - number_distance_in_line(form, read.number_lines[line]) / double(form.size());
         if (spelled > s.number_score) {
           s.number_score = spelled;
           s.line = static_cast<int>(line);
         }
       }
     }
-    s.score = kNameWeight * s.name_score + (1.0 - kNameWeight) * s.number_score;
+    double evidence = s.number_score;
+    if (text_weights > 0) {
+      double text = 0.0;
+      if (have_body) text += kAttackWeight * attacks_evidence(c, attacks_read, read_mass);
+      if (have_hp && c.hp &&
+          std::find(read.hp_values.begin(), read.hp_values.end(), *c.hp) != read.hp_values.end()) {
+        text += 1 - kAttackWeight;
+      }
+      s.text_score = text / text_weights;
+      evidence = have_number ? kSpelledNumberWeight * s.number_score +
+                                   (1 - kSpelledNumberWeight) * s.text_score
+                             : s.text_score;
+    }
+    s.score = kNameWeight * s.name_score + (1.0 - kNameWeight) * evidence;
     if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
     out.push_back(s);
   }

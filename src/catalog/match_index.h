@@ -1,7 +1,8 @@
 #pragma once
 // The in-memory keys behind Catalog's lookups: for every card its normalized name and number, its
-// set's printed total and its finishes, indexed by number and by name. Scoring lives here too, so
-// find_by_number and match apply one rule for what a printed total means.
+// set's printed total, its finishes, its HP and attack names, indexed by number and by name.
+// Scoring lives here too, so find_by_number and match apply one rule for what a printed total
+// means.
 // Internal to catalog/. Immutable after load(); safe to read from any number of threads.
 
 #include <sqlite3.h>
@@ -15,6 +16,7 @@
 
 #include "base/status.h"
 #include "catalog/card.h"
+#include "catalog/catalog.h"
 #include "catalog/collector_number.h"
 #include "catalog/name_index.h"
 
@@ -36,6 +38,8 @@ struct IndexedCard {
   bool digital_only = false;
   std::uint8_t finishes = 0;  // bit i: kAllFinishes[i]
   std::vector<Alias> aliases;
+  std::optional<int> hp;
+  std::vector<std::string> attacks;  // normalized names (card_name.h)
 };
 
 struct ScoredCard {
@@ -43,8 +47,9 @@ struct ScoredCard {
   double score = 0.0;
   double name_score = 0.0;
   double number_score = 0.0;
+  double text_score = 0.0;  // rank_printed: the card's attack names and HP read
   bool via_alias = false;
-  int line = -1;  // rank_spelled: the number line that spelled the card's number best
+  int line = -1;  // rank_printed: the number line that spelled the card's number best
 };
 
 class MatchIndex {
@@ -73,11 +78,13 @@ class MatchIndex {
                                const RankOptions& options) const;
 
   // The cards the name could refer to, scored as rank() scores a name with a number, but with
-  // number_score from how closely a stretch of one of `number_lines`, unparsed, spells a form the
-  // card prints its number in (printed_number_forms; ocr_edit_distance.h's number distance over
-  // the form's length). For lines too garbled to parse ("EM 6l/1O6 @", "TGl7TG3O").
-  std::vector<ScoredCard> rank_spelled(std::string_view name_norm,
-                                       const std::vector<std::string>& number_lines,
+  // the evidence of `read` in place of a parsed number (Catalog::match_printed_text):
+  // number_score from how closely a stretch of one of its number lines, unparsed, spells a form
+  // the card prints its number in (printed_number_forms; ocr_edit_distance.h's number distance
+  // over the form's length), for lines too garbled to parse ("EM 6l/1O6 @", "TGl7TG3O");
+  // text_score from the card's attack names found in its body lines and its HP among its
+  // hp_values. Empty without a name, or with nothing in `read`.
+  std::vector<ScoredCard> rank_printed(std::string_view name_norm, const PrintedText& read,
                                        const RankOptions& options) const;
 
  private:

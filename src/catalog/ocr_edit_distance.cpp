@@ -111,6 +111,10 @@ double number_distance_in_line(std::string_view printed, std::string_view line) 
          static_cast<double>(kEdit);
 }
 
+double name_distance_in_line(std::string_view name, std::string_view line) {
+  return half_edits(name, line, kNameLookAlikes, true) / static_cast<double>(kEdit);
+}
+
 double name_similarity(std::string_view a, std::string_view b) {
   const size_t longer = std::max(std::min(a.size(), kMaxLength), std::min(b.size(), kMaxLength));
   if (longer == 0) return 0.0;

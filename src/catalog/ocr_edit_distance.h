@@ -19,6 +19,11 @@ double ocr_edit_distance(std::string_view a, std::string_view b);
 // number exactly; the printed number's length when nothing of it is there.
 double number_distance_in_line(std::string_view printed, std::string_view line);
 
+// How far a normalized name (card_name.h: an attack name, "fire spin") is from the closest
+// stretch of a normalized OCR'd line ("e fire spim 30"): edits and look-alikes as in
+// ocr_edit_distance; the rest of the line is free. 0 when the line holds the name exactly.
+double name_distance_in_line(std::string_view name, std::string_view line);
+
 // 1 - distance / longer length, in [0, 1]; 1 only for equal strings. Two empty strings give 0:
 // nothing was read, so nothing matched.
 double name_similarity(std::string_view a, std::string_view b);

@@ -103,7 +103,7 @@ cv::Mat render_face(const FaceOptions& o) {
   // Name band: bold name on the left, HP on the right.
   cv::putText(face, o.name, {62, 84}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(15, 15, 15), 3,
               cv::LINE_AA);
-  cv::putText(face, "HP 60", {470, 84}, cv::FONT_HERSHEY_DUPLEX, 1.0, cv::Scalar(190, 30, 30), 2,
+  cv::putText(face, o.hp, {470, 84}, cv::FONT_HERSHEY_DUPLEX, 1.0, cv::Scalar(190, 30, 30), 2,
               cv::LINE_AA);
   // Art box: a sky, hills and a few bright figures, framed.
   cv::Mat a = face(art);
@@ -125,11 +125,11 @@ cv::Mat render_face(const FaceOptions& o) {
   // Info strip, two attacks with energy symbols, weakness line.
   cv::putText(face, "Mouse Pokemon. Length: 1'04\", Weight: 13 lbs.", {90, 436},
               cv::FONT_HERSHEY_SIMPLEX, 0.42, cv::Scalar(30, 30, 30), 1, cv::LINE_AA);
-  for (int k = 0; k < 2; ++k) {
+  for (int k = 0; k < int(std::min<std::size_t>(2, o.attacks.size())); ++k) {
     const int y = 500 + k * 130;
     cv::circle(face, {70, y - 8}, 14, cv::Scalar(230, 200, 40), cv::FILLED, cv::LINE_AA);
     cv::circle(face, {102, y - 8}, 14, cv::Scalar(240, 240, 240), cv::FILLED, cv::LINE_AA);
-    cv::putText(face, k == 0 ? "Gnaw" : "Thunder Jolt", {135, y}, cv::FONT_HERSHEY_DUPLEX, 0.9,
+    cv::putText(face, o.attacks[std::size_t(k)], {135, y}, cv::FONT_HERSHEY_DUPLEX, 0.9,
                 cv::Scalar(15, 15, 15), 2, cv::LINE_AA);
     cv::putText(face, k == 0 ? "10" : "30", {520, y}, cv::FONT_HERSHEY_DUPLEX, 0.9,
                 cv::Scalar(15, 15, 15), 2, cv::LINE_AA);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
 
 #include "image/rgb_image.h"
 
@@ -20,6 +21,8 @@ inline constexpr int kFaceHeight = 880;
 struct FaceOptions {
   std::string name = "Pikachu";
   std::string number = "58/102";
+  std::string hp = "HP 60";
+  std::vector<std::string> attacks = {"Gnaw", "Thunder Jolt"};  // at most two are drawn
   bool number_bottom_left = false;     // modern (Sword & Shield on) layout
   bool rainbow_art = false;            // holo: foil sheen over the art box
   bool rainbow_body = false;           // reverse holo: foil sheen over the body

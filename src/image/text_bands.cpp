@@ -19,6 +19,8 @@ namespace {
 // with the illustrator line just above it on modern cards. Each band has ~3% of slack either way.
 constexpr double kNameX0 = 0.03, kNameX1 = 0.97, kNameY0 = 0.0, kNameY1 = 0.14;
 constexpr double kStripX0 = 0.03, kStripX1 = 0.97, kStripY0 = 0.875, kStripY1 = 0.995;
+// The art ends 46-55% down (classic cards highest); the body runs to the weakness row.
+constexpr double kBodyX0 = 0.03, kBodyX1 = 0.97, kBodyY0 = 0.45, kBodyY1 = 0.875;
 
 BandRect rect_of(const RgbImage& card, double x0, double y0, double x1, double y1) {
   BandRect r;
@@ -91,8 +93,10 @@ Result<TextBands> crop_text_bands(const RgbImage& card) {
   TextBands bands;
   bands.name_rect = rect_of(card, kNameX0, kNameY0, kNameX1, kNameY1);
   bands.number_strip_rect = rect_of(card, kStripX0, kStripY0, kStripX1, kStripY1);
+  bands.body_rect = rect_of(card, kBodyX0, kBodyY0, kBodyX1, kBodyY1);
   bands.name = crop(card, bands.name_rect);
   bands.number_strip = crop(card, bands.number_strip_rect);
+  bands.body = crop(card, bands.body_rect);
   return bands;
 }
 

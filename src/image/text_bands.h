@@ -20,11 +20,17 @@ struct BandRect {
 // bands span the width inside the border and reach past the printed text's usual place, so a
 // card warped a few percent off (a detector that took the inner frame of a silver border) still
 // has its text inside.
+//
+// The body, between the art and the strip, holds the attack and ability names: larger than the
+// rules text around them, and what tells apart printings of one name when the number is too
+// blurred to read.
 struct TextBands {
   RgbImage name;          // 0-14% of the height: stage line, name, HP
   RgbImage number_strip;  // 87.5-99.5% of the height: illustrator, number, copyright
+  RgbImage body;          // 45-87.5% of the height: abilities, attacks, rules text
   BandRect name_rect;
   BandRect number_strip_rect;
+  BandRect body_rect;
 };
 
 // Errors: invalid_input for an empty or inconsistent image, or one too small to hold text.

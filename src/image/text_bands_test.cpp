@@ -82,6 +82,11 @@ TEST(TextBandsTest, CropsAreTheirRectsOfTheCard) {
   };
   expect_crop(bands->name, bands->name_rect);
   expect_crop(bands->number_strip, bands->number_strip_rect);
+  expect_crop(bands->body, bands->body_rect);
+  // The body lies between the title band and the strip, overlapping neither.
+  EXPECT_GE(bands->body_rect.y, bands->name_rect.y + bands->name_rect.height);
+  EXPECT_LE(bands->body_rect.y + bands->body_rect.height, bands->number_strip_rect.y);
+  EXPECT_GT(bands->body_rect.height, card.height / 3);
 }
 
 TEST(TextBandsTest, RejectsTinyOrEmptyCards) {

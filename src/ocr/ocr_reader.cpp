@@ -20,7 +20,8 @@ std::string trim(std::string s) {
 
 // Words below this confidence are dropped from the name (card stock and foil texture read as
 // short junk at 10-20%); the number strip keeps everything, since its parser skips junk and a
-// small "58/102" often scores low.
+// small "58/102" often scores low; so does a body row, whose attack name the catalog matches
+// inside whatever else was read.
 float min_word_confidence(LineKind kind) {
   return kind == LineKind::kName ? kMinWordConfidence : 0;
 }

@@ -22,6 +22,7 @@ struct OcrOptions {
 enum class LineKind {
   kName,    // a line of large print that may be the name: doubtful words are dropped
   kNumber,  // a line of small print that may hold "58/102", "TG05/TG30" or "SWSH050": all kept
+  kBody,    // a row of the body that may hold an attack name among symbols and figures: all kept
 };
 
 struct OcrLine {

@@ -1,0 +1,70 @@
+// The OCR recognizer on canonical card faces (card_photo_for_test's Hershey-font renderer, not
+// the photo generator the development set comes from) against the real catalog.
+
+#include "recognize/ocr_recognizer.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+#include <string>
+#include <vector>
+
+#include "catalog/test_catalog.h"
+#include "image/card_photo_for_test.h"
+
+namespace cardmint::recognize {
+namespace {
+
+// rectify_card()'s canonical size.
+constexpr int kCardWidth = 744;
+constexpr int kCardHeight = 1039;
+
+Recognition recognize_face(const image::test::FaceOptions& face) {
+  cv::Mat resized;
+  cv::resize(image::test::render_face(face), resized, cv::Size(kCardWidth, kCardHeight), 0, 0,
+             cv::INTER_AREA);
+  image::RectifiedCard card;
+  card.card = image::test::to_rgb_image(resized);
+  card.orientation_confidence = 1.0;
+  const OcrRecognizer recognizer(catalog::testing::real_catalog(), {});
+  Result<Recognition> r = recognizer.recognize(card, {});
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? std::move(r).value() : Recognition{};
+}
+
+image::test::FaceOptions pikachu_without_number(std::vector<std::string> attacks) {
+  image::test::FaceOptions face;
+  face.name = "Pikachu";
+  face.number = "";  // worn off, or too blurred to read: nothing on the strip names the card
+  face.attacks = std::move(attacks);
+  return face;
+}
+
+TEST(OcrRecognizerTest, ReadsNameAndNumber) {
+  const Recognition r = recognize_face({});  // Pikachu 58/102
+  ASSERT_TRUE(r.card.has_value()) << r.unknown_reason;
+  EXPECT_EQ(r.card->id, "base1-58");
+  EXPECT_GE(r.confidence, 0.85);
+}
+
+// With no number to read, 100+ Pikachu share the name; the attack names single one out.
+TEST(OcrRecognizerTest, AttackNamesPickThePrintingWhenNoNumberIsRead) {
+  const Recognition volt = recognize_face(pikachu_without_number({"Volt Tackle"}));
+  ASSERT_TRUE(volt.card.has_value()) << volt.unknown_reason;
+  EXPECT_EQ(volt.card->id, "ru1-7");  // the one Pikachu whose only attack is Volt Tackle
+  const Recognition two = recognize_face(pikachu_without_number({"Quick Attack", "Volt Tackle"}));
+  ASSERT_TRUE(two.card.has_value()) << two.unknown_reason;
+  EXPECT_EQ(two.card->id, "dp5-70");
+  // Evidence short of a number never makes the answer sure.
+  EXPECT_LT(volt.confidence, 0.85);
+  EXPECT_GT(volt.confidence, 0.5);
+}
+
+TEST(OcrRecognizerTest, WithoutNumberOrAttacksTheNameAloneIsUnsure) {
+  const Recognition r = recognize_face(pikachu_without_number({}));
+  ASSERT_FALSE(r.candidates.empty());
+  EXPECT_LT(r.confidence, 0.3);
+}
+
+}  // namespace
+}  // namespace cardmint::recognize
