@@ -4,7 +4,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <regex>
 #include <utility>
 
 namespace cardmint::catalog {
@@ -451,13 +450,67 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
   return out;
 }
 
+namespace {
+
+bool is_digit_at(std::string_view s, size_t i) {
+  return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
+}
+
+// A year from 1995 (the first English cards were printed in 1999) to 2039, as a digit run of
+// its own at `i`.
+bool is_year_at(std::string_view s, size_t i) {
+  if (i + 4 > s.size() || (i > 0 && is_digit_at(s, i - 1)) || is_digit_at(s, i + 4)) return false;
+  for (size_t k = i; k < i + 4; ++k) {
+    if (!is_digit_at(s, k)) return false;
+  }
+  const int year = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
+                   (s[i + 3] - '0');
+  return year >= 1995 && year <= 2039;
+}
+
+// The length of the copyright mark that ends at `end` (a space between mark and year allowed),
+// or 0: "©", "(c)" and OCR's readings of it ("(C)", "(e)", "(6)", "(o)", "(0)", "@").
+size_t mark_before(std::string_view s, size_t end) {
+  size_t space = end > 0 && s[end - 1] == ' ' ? 1 : 0;
+  const std::string_view before = s.substr(0, end - space);
+  static constexpr std::string_view kMarks[] = {"\xC2\xA9", "(c)", "(C)", "(e)", "(E)", "(6)",
+                                                "(o)", "(O)", "(0)", "@"};
+  for (std::string_view mark : kMarks) {
+    if (before.size() >= mark.size() && before.substr(before.size() - mark.size()) == mark)
+      return mark.size() + space;
+  }
+  return 0;
+}
+
+// True when the words after `i` begin with a copyright holder: "Nintendo", "Pokémon",
+// "Creatures", "GAME FREAK".
+bool owner_after(std::string_view s, size_t i) {
+  while (i < s.size() && std::string_view(" ,./-").find(s[i]) != std::string_view::npos) ++i;
+  if (i + 3 > s.size()) return false;
+  std::string word;
+  for (size_t k = i; k < s.size() && word.size() < 4; ++k) {
+    word += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+  }
+  return word.starts_with("nin") || word.starts_with("pok") || word.starts_with("crea") ||
+         word.starts_with("game");
+}
+
+}  // namespace
+
 std::string without_copyright_years(std::string_view line) {
-  // A year from 1995 (the first English cards were printed in 1999) to 2039.
-  static const std::regex marked(R"((©|\([cCeE6oO0]\)|@)\s?(199[5-9]|20[0-3][0-9]))");
-  static const std::regex before_owner(R"((199[5-9]|20[0-3][0-9])(?=[\s,./-]*(nin|pok|crea|game)))",
-                                       std::regex::icase);
-  std::string out = std::regex_replace(std::string(line), marked, " ");
-  out = std::regex_replace(out, before_owner, " ");
+  std::string out;
+  for (size_t i = 0; i < line.size();) {
+    if (is_year_at(line, i)) {
+      const size_t mark = mark_before(line, i);
+      if (mark > 0 || owner_after(line, i + 4)) {
+        out.resize(out.size() - std::min(out.size(), mark));
+        out += ' ';
+        i += 4;
+        continue;
+      }
+    }
+    out += line[i++];
+  }
   return out;
 }
 
