@@ -427,6 +427,21 @@ TEST_F(RealCatalogTest, AttackNamesAndHpPickAmongANamesPrintings) {
   }
 }
 
+// The owner's name of "Rocket's Zapdos ex" can be lost to OCR; the number still finds the card,
+// and without one the plain name's cards come first.
+TEST_F(RealCatalogTest, ANameReadWithoutItsOwnerFindsTheOwnersCardByNumber) {
+  MatchHints sure_of_name;
+  sure_of_name.min_name_score = 0.85;  // as the OCR recognizer asks for a clear name
+  MatchResult owned = must_match("Zapdos ex", "106/109", sure_of_name);
+  ASSERT_FALSE(owned.candidates.empty());
+  EXPECT_EQ(owned.candidates[0].card.id, "ex7-106");
+  EXPECT_EQ(owned.candidates[0].card.name, "Rocket's Zapdos ex");
+  EXPECT_GT(owned.confidence, 0.8);
+  MatchResult plain = must_match("Zapdos ex", "", sure_of_name);
+  ASSERT_FALSE(plain.candidates.empty());
+  EXPECT_EQ(plain.candidates[0].card.name, "Zapdos ex");
+}
+
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   MatchHints set_hint;
   set_hint.set_id = "tk-xy-w";

@@ -32,6 +32,10 @@ constexpr double kTotalOnPromo = 0.2;
 constexpr double kTotalLost = 0.5;
 // The caller's set hint disagrees.
 constexpr double kSetHintPenalty = 0.8;
+// A name read as what follows an owner's name in a catalog name ("Zapdos ex" of "Rocket's
+// Zapdos ex"): the owner is printed smaller on some cards, or split off by OCR. Below an exact
+// name, so the owner's card wins only with the number.
+constexpr double kOwnerLostScore = 0.9;
 // rank_printed: an attack name counts as read when a body line spells at least this share of it
 // (one edit in "tackle" is 0.83), and only names this long: "bite" fits too much rules text.
 constexpr double kMinAttackRead = 0.75;
@@ -45,6 +49,20 @@ constexpr double kSpelledNumberWeight = 0.4;
 std::optional<Finish> finish_from_name(std::string_view name) { return parse_finish(name); }
 
 int finish_bit(Finish f) { return 1 << static_cast<int>(f); }
+
+// What follows the owner in a name such as "Rocket's Zapdos ex" or "Team Aqua's Kyogre" (one
+// or two words before "'s"/"’s"); nullopt for other names.
+std::optional<std::string> owned_part(std::string_view name) {
+  for (std::string_view mark : {std::string_view("'s "), std::string_view("\xE2\x80\x99s ")}) {
+    const size_t at = name.find(mark);
+    if (at == std::string_view::npos || at == 0) continue;
+    const std::string_view owner = name.substr(0, at);
+    if (std::count(owner.begin(), owner.end(), ' ') > 1) continue;
+    const std::string_view rest = name.substr(at + mark.size());
+    if (!rest.empty()) return std::string(rest);
+  }
+  return std::nullopt;
+}
 
 // How well a printed number matches one number a card prints: `totals` are the totals that count
 // as right for it (the set size and, for prefixed subsets, the subset size); `prints_total` false
@@ -177,6 +195,10 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     auto best = std::max_element(sp.begin(), sp.end(),
                                  [](const auto& a, const auto& b) { return a.second < b.second; });
     index.display_names_.push_back(best->first);
+  }
+  for (size_t id = 0; id < index.display_names_.size(); ++id) {
+    const std::optional<std::string> owned = owned_part(index.display_names_[id]);
+    if (owned) index.by_owned_part_[normalize_card_name(*owned)].push_back(static_cast<int>(id));
   }
   index.names_ = NameIndex(std::move(names_norm));
   return index;
@@ -386,6 +408,15 @@ void MatchIndex::add_named_cards(std::string_view name_norm,
     name_scores.emplace(hit.id, hit.score);
     const std::vector<int>& cards = by_name_[static_cast<size_t>(hit.id)];
     out.insert(out.end(), cards.begin(), cards.end());
+  }
+  if (auto owned = by_owned_part_.find(std::string(name_norm)); owned != by_owned_part_.end()) {
+    for (int id : owned->second) {
+      double& score = name_scores[id];
+      if (score >= kOwnerLostScore) continue;
+      score = kOwnerLostScore;
+      const std::vector<int>& cards = by_name_[static_cast<size_t>(id)];
+      out.insert(out.end(), cards.begin(), cards.end());
+    }
   }
 }
 

@@ -99,6 +99,8 @@ class MatchIndex {
   std::unordered_map<std::string, std::vector<int>> by_number_;  // own numbers and aliases
   std::vector<std::vector<int>> by_name_;                        // name_id → cards
   std::vector<std::string> display_names_;                       // name_id → name as printed
+  // "zapdos ex" → the name_ids of "Rocket's Zapdos ex", ...: names read without their owner.
+  std::unordered_map<std::string, std::vector<int>> by_owned_part_;
   NameIndex names_;
 };
 
