@@ -93,7 +93,8 @@ TEST(NumberDistanceInLine, FindsThePrintedNumberInsideANoisyLine) {
   EXPECT_DOUBLE_EQ(number_distance_in_line("61/106", "EM 6l/1O6 @"), 1.0);
   EXPECT_DOUBLE_EQ(number_distance_in_line("TG01/TG30", "TGOlITG3O"), 2.0);
   // Another digit is a whole edit: the line spells 61 better than 63.
-  EXPECT_LT(number_distance_in_line("61/106", "6l/1O6"), number_distance_in_line("63/106", "6l/1O6"));
+  EXPECT_LT(number_distance_in_line("61/106", "6l/1O6"),
+            number_distance_in_line("63/106", "6l/1O6"));
   EXPECT_DOUBLE_EQ(number_distance_in_line("58/102", ""), 6.0);
   EXPECT_DOUBLE_EQ(number_distance_in_line("58/102", "xy wx"), 6.0);
 }

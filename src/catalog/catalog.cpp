@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "catalog/card_name.h"
 #include "catalog/connection_pool.h"
@@ -52,12 +51,14 @@ Result<Card> read_card_row(sqlite3_stmt* s) {
   card.rarity = column_optional_text(s, 8);
   card.illustrator = column_optional_text(s, 9);
   card.stage = column_optional_text(s, 10);
-  try {
-    card.attack_names = nlohmann::json::parse(column_text(s, 11)).get<std::vector<std::string>>();
-    card.tcgplayer_ids = nlohmann::json::parse(column_text(s, 12)).get<std::vector<std::int64_t>>();
-  } catch (const nlohmann::json::exception& e) {
-    return Status::internal(fmt::format("card {}: bad JSON column: {}", card.id, e.what()));
-  }
+  Result<std::vector<std::string>> attacks = column_string_array(s, 11);
+  if (!attacks.ok())
+    return Status::internal(fmt::format("card {}: {}", card.id, attacks.status().message()));
+  card.attack_names = std::move(attacks).value();
+  Result<std::vector<std::int64_t>> tcgplayer = column_int64_array(s, 12);
+  if (!tcgplayer.ok())
+    return Status::internal(fmt::format("card {}: {}", card.id, tcgplayer.status().message()));
+  card.tcgplayer_ids = std::move(tcgplayer).value();
   return card;
 }
 
@@ -294,8 +295,7 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   return result;
 }
 
-Result<MatchResult> Catalog::match_printed_text(std::string_view ocr_name,
-                                                const PrintedText& read,
+Result<MatchResult> Catalog::match_printed_text(std::string_view ocr_name, const PrintedText& read,
                                                 const MatchHints& hints) const {
   MatchResult result;
   result.name_norm = normalize_card_name(ocr_name);

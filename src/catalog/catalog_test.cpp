@@ -421,10 +421,9 @@ TEST_F(RealCatalogTest, AttackNamesAndHpPickAmongANamesPrintings) {
   EXPECT_GT(with_hp.confidence, without_hp.confidence);
   // Rules text that names no attack of any Pikachu settles nothing.
   MatchResult prose = best(printed({}, {"Flip a coin. If heads, discard an Energy."}));
+  ASSERT_FALSE(prose.candidates.empty());  // the name's cards, none of them preferred
   EXPECT_LT(prose.confidence, 0.2);
-  if (!prose.candidates.empty()) {
-    EXPECT_DOUBLE_EQ(prose.candidates[0].text_score, 0.0);
-  }
+  EXPECT_DOUBLE_EQ(prose.candidates[0].text_score, 0.0);
 }
 
 // The owner's name of "Rocket's Zapdos ex" can be lost to OCR; the number still finds the card,

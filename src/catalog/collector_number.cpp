@@ -218,8 +218,7 @@ std::string_view number_prefix(std::string_view normalized) {
 }
 
 std::vector<std::string> printed_number_forms(std::string_view number, bool prints_total,
-                                              int official_count,
-                                              std::optional<int> subset_count) {
+                                              int official_count, std::optional<int> subset_count) {
   const std::string norm = normalize_collector_number(number);
   const std::string_view prefix = number_prefix(norm);
   std::string_view rest = std::string_view(norm).substr(prefix.size());
@@ -463,8 +462,8 @@ bool is_year_at(std::string_view s, size_t i) {
   for (size_t k = i; k < i + 4; ++k) {
     if (!is_digit_at(s, k)) return false;
   }
-  const int year = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
-                   (s[i + 3] - '0');
+  const int year =
+      (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
   return year >= 1995 && year <= 2039;
 }
 
@@ -473,8 +472,8 @@ bool is_year_at(std::string_view s, size_t i) {
 size_t mark_before(std::string_view s, size_t end) {
   size_t space = end > 0 && s[end - 1] == ' ' ? 1 : 0;
   const std::string_view before = s.substr(0, end - space);
-  static constexpr std::string_view kMarks[] = {"\xC2\xA9", "(c)", "(C)", "(e)", "(E)", "(6)",
-                                                "(o)", "(O)", "(0)", "@"};
+  static constexpr std::string_view kMarks[] = {"\xC2\xA9", "(c)", "(C)", "(e)", "(E)",
+                                                "(6)",      "(o)", "(O)", "(0)", "@"};
   for (std::string_view mark : kMarks) {
     if (before.size() >= mark.size() && before.substr(before.size() - mark.size()) == mark)
       return mark.size() + space;

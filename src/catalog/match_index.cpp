@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <nlohmann/json.hpp>
 
 #include "catalog/card_name.h"
 #include "catalog/ocr_edit_distance.h"
@@ -130,14 +129,11 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     c.prints_total = sqlite3_column_int(s, 8) != 0;
     c.digital_only = sqlite3_column_int(s, 9) != 0;
     c.hp = column_optional_int(s, 10);
-    try {
-      for (const std::string& attack :
-           nlohmann::json::parse(column_text(s, 11)).get<std::vector<std::string>>()) {
-        c.attacks.push_back(normalize_card_name(attack));
-      }
-    } catch (const nlohmann::json::exception& e) {
-      return Status::internal(fmt::format("card {}: bad attack_names: {}", c.id, e.what()));
+    Result<std::vector<std::string>> attacks = column_string_array(s, 11);
+    if (!attacks.ok()) {
+      return Status::internal(fmt::format("card {}: {}", c.id, attacks.status().message()));
     }
+    for (const std::string& attack : *attacks) c.attacks.push_back(normalize_card_name(attack));
     auto [it, inserted] = name_ids.emplace(name_norm, static_cast<int>(names_norm.size()));
     if (inserted) {
       names_norm.push_back(name_norm);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 namespace cardmint::catalog {
 
 Result<SqliteDb> open_sqlite(const std::string& filename, int flags) {
@@ -95,6 +97,28 @@ std::optional<std::string> column_optional_text(sqlite3_stmt* s, int column) {
 std::optional<int> column_optional_int(sqlite3_stmt* s, int column) {
   if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int(s, column);
+}
+
+namespace {
+
+template <typename T>
+Result<std::vector<T>> column_json_array(sqlite3_stmt* s, int column) {
+  try {
+    return nlohmann::json::parse(column_text(s, column)).get<std::vector<T>>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::internal(fmt::format("column {} is not the JSON array expected: {}",
+                                        sqlite3_column_name(s, column), e.what()));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> column_string_array(sqlite3_stmt* s, int column) {
+  return column_json_array<std::string>(s, column);
+}
+
+Result<std::vector<std::int64_t>> column_int64_array(sqlite3_stmt* s, int column) {
+  return column_json_array<std::int64_t>(s, column);
 }
 
 void reset_stmt(sqlite3_stmt* s) {

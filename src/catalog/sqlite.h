@@ -48,6 +48,10 @@ void bind_optional_int(sqlite3_stmt* s, int index, std::optional<int> value);
 std::string column_text(sqlite3_stmt* s, int column);
 std::optional<std::string> column_optional_text(sqlite3_stmt* s, int column);
 std::optional<int> column_optional_int(sqlite3_stmt* s, int column);
+// A column holding a JSON array (as catalog_builder writes attack_names, tcgplayer_ids).
+// Errors: internal when the text is not an array of that type.
+[[nodiscard]] Result<std::vector<std::string>> column_string_array(sqlite3_stmt* s, int column);
+[[nodiscard]] Result<std::vector<std::int64_t>> column_int64_array(sqlite3_stmt* s, int column);
 
 // Resets a statement for reuse and clears its bindings.
 void reset_stmt(sqlite3_stmt* s);

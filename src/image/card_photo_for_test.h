@@ -22,7 +22,8 @@ struct FaceOptions {
   std::string name = "Pikachu";
   std::string number = "58/102";
   std::string hp = "HP 60";
-  std::vector<std::string> attacks = {"Gnaw", "Thunder Jolt"};  // at most two are drawn
+  // At most two are drawn.
+  std::vector<std::string> attacks = {"Gnaw", "Thunder Jolt"};
   bool number_bottom_left = false;     // modern (Sword & Shield on) layout
   bool rainbow_art = false;            // holo: foil sheen over the art box
   bool rainbow_body = false;           // reverse holo: foil sheen over the body

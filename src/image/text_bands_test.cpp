@@ -157,7 +157,8 @@ TEST(EnhanceForOcrTest, RejectsBadOptionsAndImages) {
   }
   Result<RgbImage> clip = enhance_for_ocr(band, {.scale = 1.0, .clahe_clip_limit = 0});
   ASSERT_FALSE(clip.ok());
-  for (double sigma : {-1.0, 40.0}) ASSERT_FALSE(enhance_for_ocr(band, {.deblur_sigma = sigma}).ok());
+  for (double sigma : {-1.0, 40.0})
+    ASSERT_FALSE(enhance_for_ocr(band, {.deblur_sigma = sigma}).ok());
   ASSERT_FALSE(enhance_for_ocr(RgbImage{}).ok());
 }
 

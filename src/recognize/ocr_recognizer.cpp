@@ -309,11 +309,17 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
     double confidence = 0;
     bool alternative = false;
   };
+  // The strip's lines without the copyright year, whose digits would spell numbers; the same
+  // lines serve the pairings below and the spelled match after them.
+  std::vector<std::string> number_lines;
+  for (const ocr::OcrLine& line : text.numbers)
+    number_lines.push_back(catalog::without_copyright_years(line.text));
   std::vector<Strip> strips;
-  for (const ocr::OcrLine& line : text.numbers) {
-    strips.push_back({catalog::without_copyright_years(line.text), line.confidence, false});
-    for (std::string& other : catalog::number_line_alternatives(strips.back().text))
-      strips.push_back({std::move(other), line.confidence, true});
+  for (std::size_t i = 0; i < number_lines.size(); ++i) {
+    const double confidence = text.numbers[i].confidence;
+    strips.push_back({number_lines[i], confidence, false});
+    for (std::string& other : catalog::number_line_alternatives(number_lines[i]))
+      strips.push_back({std::move(other), confidence, true});
   }
   strips.push_back({});
 
@@ -352,8 +358,7 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   // spell it ("EM 6l/1O6 @"), and the attack names and HP may tell the name's printings apart.
   // That is weaker evidence than a parse, so it never makes the answer sure on its own.
   catalog::PrintedText printed;
-  for (const ocr::OcrLine& line : text.numbers)
-    printed.number_lines.push_back(catalog::without_copyright_years(line.text));
+  printed.number_lines = number_lines;
   for (const ocr::OcrLine& line : text.body) printed.body_lines.push_back(line.text);
   printed.hp_values = hp_values_in(text.names);
   for (const std::string& name : names) {
@@ -365,10 +370,10 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
       continue;
     const double confidence = std::min(kMaxSpelledConfidence, match->confidence);
     if (confidence <= best.confidence) continue;
-    auto line = std::find_if(text.numbers.begin(), text.numbers.end(), [&](const ocr::OcrLine& l) {
-      return catalog::without_copyright_years(l.text) == match->number_line;
-    });
-    best.number_confidence = line != text.numbers.end() ? line->confidence : 0.0;
+    const auto line = std::find(number_lines.begin(), number_lines.end(), match->number_line);
+    best.number_confidence = line != number_lines.end()
+                                 ? text.numbers[std::size_t(line - number_lines.begin())].confidence
+                                 : 0.0;
     best.number_line = match->number_line;
     best.match = std::move(match).value();
     best.confidence = confidence;
