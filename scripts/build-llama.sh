@@ -12,7 +12,12 @@ source "$here/third_party/llama.cpp.lock"
 
 native=${CARDMINT_LLAMA_NATIVE:-ON}
 cache_root=${CARDMINT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cardmint}
-key=$(printf '%s native=%s' "$NPM_INTEGRITY" "$native" | sha256sum | cut -c1-16)
+# ggml's AMX kernels segfault in ggml_backend_amx_mul_mat on some AMX machines (Sapphire Rapids
+# class; llama.cpp issue #20824, closed without a fix), on the tiny test models too, so a native
+# build leaves AMX out; AVX-512 and the other repacked kernels stay. Explicit -mno flags win over
+# -march=native whatever their order.
+no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+key=$(printf '%s native=%s amx=off' "$NPM_INTEGRITY" "$native" | sha256sum | cut -c1-16)
 dir="$cache_root/llama-$key"
 if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
 
@@ -35,7 +40,7 @@ rm -rf "$dir" && mkdir -p "$dir"
 git clone --quiet "$work/package/llama/gitRelease.bundle" "$dir/src" >&2
 cp "$work/package/llama/llama.cpp.info.json" "$dir/"
 cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
-  -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+  -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DCMAKE_C_FLAGS="$no_amx" -DCMAKE_CXX_FLAGS="$no_amx" \
   -DGGML_NATIVE="$native" -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
   -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF \
   -DLLAMA_CURL=OFF >&2
