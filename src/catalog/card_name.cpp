@@ -153,15 +153,25 @@ std::vector<std::string_view> split_words(std::string_view s) {
 std::string normalize_card_name(std::string_view text) {
   std::string folded;
   folded.reserve(text.size());
+  // A "(" that never closes is a subtitle cut off ("Boss's Orders (Giovanni") after a name, but
+  // before any word it is a frame edge or an energy symbol read as "(", and must not swallow
+  // the name after it.
+  int closes_left = 0;
+  for (size_t i = 0; i < text.size();) {
+    const char32_t cp = next_code_point(text, i);
+    if (cp == U')' || cp == U'\uFF09') ++closes_left;
+  }
   int paren_depth = 0;
   for (size_t i = 0; i < text.size();) {
     const char32_t cp = next_code_point(text, i);
     if (cp == U'(' || cp == U'\uFF08') {
-      ++paren_depth;
+      const bool after_a_word = folded.find_first_not_of(' ') != std::string::npos;
+      if (closes_left > paren_depth || after_a_word) ++paren_depth;
       folded += ' ';
       continue;
     }
     if (cp == U')' || cp == U'\uFF09') {
+      --closes_left;
       if (paren_depth > 0) --paren_depth;
       folded += ' ';
       continue;

@@ -15,7 +15,9 @@ namespace cardmint::catalog {
 //  - hyphens, dashes, dots, colons, brackets and other punctuation become spaces, runs of spaces
 //    collapse: "Lapras-GX" and "Lapras GX" → "lapras gx", "Unown [A]" → "unown a";
 //  - text in parentheses is dropped: it is a subtitle printed below the name
-//    ("Professor's Research (Professor Sada)" → "professors research");
+//    ("Professor's Research (Professor Sada)" → "professors research"), but a "(" that never
+//    closes and comes before any word is a mark OCR made of the frame ("(use| Pikachu" keeps
+//    "use pikachu");
 //  - ♀/♂ become " f"/" m": "Nidoran♀" and "Nidoran F" → "nidoran f";
 //  - ★/☆ and a trailing word "Star" are dropped, and so are δ, α, β, γ and the Prism Star ◇: OCR
 //    rarely reads these symbols, and the collector number tells those printings apart;

@@ -20,6 +20,7 @@ TEST(NormalizeCardName, FoldsCaseAccentsAndApostrophes) {
 }
 
 TEST(NormalizeCardName, PunctuationBecomesSpaces) {
+  EXPECT_EQ(normalize_card_name("(use| Pikachu on the Ball"), "use pikachu on the ball");
   EXPECT_EQ(normalize_card_name("Lapras-GX"), "lapras gx");
   EXPECT_EQ(normalize_card_name("Lapras GX"), "lapras gx");
   EXPECT_EQ(normalize_card_name("Mr. Mime"), "mr mime");

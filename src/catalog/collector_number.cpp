@@ -429,6 +429,27 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
       }
     }
   }
+  // "1G17/TG30": a subset number whose prefix was misread; the total prints the same prefix, so
+  // the number's first characters are put back as that prefix.
+  for (size_t slash = line.find('/'); slash != std::string_view::npos;
+       slash = line.find('/', slash + 1)) {
+    size_t prefix_end = slash + 1;
+    while (prefix_end < line.size() && is_alpha(line[prefix_end])) ++prefix_end;
+    const size_t prefix_size = prefix_end - (slash + 1);
+    if (prefix_size == 0 || prefix_size > 2 || prefix_end == line.size() ||
+        !is_digit(line[prefix_end]))
+      continue;
+    size_t number_begin = slash;
+    while (number_begin > 0 && is_token_char(line[number_begin - 1])) --number_begin;
+    if (slash - number_begin <= prefix_size) continue;
+    std::string number(line.substr(number_begin + prefix_size, slash - number_begin - prefix_size));
+    for (char& c : number) c = digit_for(c);
+    if (!std::all_of(number.begin(), number.end(), is_digit)) continue;
+    if (line.substr(number_begin, prefix_size) == line.substr(slash + 1, prefix_size)) continue;
+    add(std::string(line.substr(0, number_begin)) +
+        std::string(line.substr(slash + 1, prefix_size)) + number +
+        std::string(line.substr(slash)));
+  }
   if (line.find('/') == std::string_view::npos) {
     for (const std::string& base : {std::string(line), mapped}) {
       for (size_t begin = 0; begin < base.size();) {

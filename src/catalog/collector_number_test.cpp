@@ -199,6 +199,19 @@ TEST(NumberLineAlternatives, PutsBackTheSlashBetweenSubsetNumberAndTotal) {
   EXPECT_EQ(parsed->total, 30);
 }
 
+TEST(NumberLineAlternatives, PutsBackASubsetPrefixThatTheTotalPrints) {
+  const std::vector<std::string> alternatives = number_line_alternatives("BRS 1G17/TG30 ve");
+  ASSERT_NE(std::find(alternatives.begin(), alternatives.end(), "BRS TG17/TG30 ve"),
+            alternatives.end());
+  EXPECT_EQ(parse_number_line("BRS TG17/TG30 ve")->number, "TG17");
+  const std::vector<std::string> lost_letter = number_line_alternatives("R012/RC32");
+  EXPECT_NE(std::find(lost_letter.begin(), lost_letter.end(), "RC12/RC32"), lost_letter.end());
+  // A number whose prefix already agrees, or a plain total, is left alone.
+  for (const std::string& a : number_line_alternatives("TG17/TG30")) EXPECT_NE(a, "TG17/TG30");
+  for (const std::string& a : number_line_alternatives("58/102"))
+    EXPECT_EQ(a.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), a.npos) << a;
+}
+
 TEST(NumberLineAlternatives, RepairsAPromoPrefixReadAsDigits) {
   const std::vector<std::string> alternatives = number_line_alternatives("Bi Xx5W5H25/7");
   EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "SWSH257"), alternatives.end());
