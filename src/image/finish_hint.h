@@ -5,6 +5,8 @@
 // and busy artwork can look like foil, so this is evidence for the recognizer to weigh, never a
 // verdict. Thread-safe: free functions with no shared state.
 
+#include <array>
+
 #include "base/status.h"
 #include "image/rgb_image.h"
 
@@ -33,6 +35,20 @@ struct FinishEstimate {
   // In [0, 1]: how much darker a disc of the stamp's size below the art box's lower-left corner
   // is than the paper around it (0.65-0.95 for a stamp).
   double first_edition = 0;
+  // The comparisons the hint is drawn from (see finish_hint.cpp): how much more the art box
+  // turns than the body (holo), and the body than the art box (reverse holo).
+  double holo_evidence = 0;
+  double reverse_evidence = 0;
+  bool frame_found = false;      // a framed art box: a standard layout, not a full-art card
+  bool foil_everywhere = false;  // both regions beyond anything plain print reached
+  // How well each printing explains these readings: log-likelihoods up to a common constant,
+  // indexed by FinishHint. Unlike `hint`, this is for choosing among the printings one card
+  // has: weak foil evidence that names no finish on its own still tells a reverse holo from
+  // the same card's plain printing. All equal where the readings say nothing (a full-art card).
+  std::array<double, 4> log_likelihood{};
+  // The layout: log P(readings | full-art card) / P(readings | framed art box). A full-art card
+  // shows no art frame, and its foil, over the whole card, reaches the body.
+  double full_art_log_ratio = 0;
 };
 
 // REQUIRES: `card` is a rectified, upright card (rectify_card()), so the art box is at the usual
