@@ -21,7 +21,46 @@ constexpr double kConfidenceTemperature = 0.04;
 constexpr size_t kConfidenceCards = 16;
 // A printing whose finish the hint contradicts.
 constexpr double kFinishMismatch = 0.9;
+// Cards the text scores this close to the best compete on what the photo shows of the printing.
+constexpr double kPrintingFitReach = 0.1;
+// Foil readings this much more likely under the best printing than the next settle the finish.
+const double kSettledFinishLogRatio = std::log(4.0);
 constexpr double kMinNameSearchScore = 0.3;
+
+// 1 - (1 - kFinishMismatch) * (1 - fit): a card that fits the photo keeps its score, one that
+// cannot explain it loses as much as a contradicted finish hint, and no more: foil and layout
+// readings can be fooled, and must not outvote a name and number read.
+double weighed(double fit) { return 1.0 - (1.0 - kFinishMismatch) * (1.0 - fit); }
+
+// For a reading given as log P(seen | A) / P(seen | B), and a card that is A with chance `prior`:
+// P(seen | card) over the better of P(seen | A) and P(seen | B), in (0, 1].
+double seen_fit(double prior, double log_ratio) {
+  const double ratio = std::exp(std::clamp(log_ratio, -20.0, 20.0));
+  return (prior * ratio + (1.0 - prior)) / std::max(ratio, 1.0);
+}
+
+// How well the card explains what the photo shows of its printing, in (0, 1]: its printings,
+// equally likely, against the foil readings' best finish; its chance of a full-art print
+// against the layout seen; its era's border colour against the border seen.
+double printing_fit(const IndexedCard& c, const MatchHints& hints) {
+  double fit = 1.0;
+  if (hints.finish_log_likelihood) {
+    const std::array<double, 4>& ll = *hints.finish_log_likelihood;
+    const double best = *std::max_element(ll.begin(), ll.end());
+    double explained = 0.0;
+    int printings = 0;
+    for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
+      if (!(c.finishes & (1u << f))) continue;
+      explained += std::exp(ll[f] - best);
+      ++printings;
+    }
+    if (printings > 0) fit *= weighed(explained / printings);
+  }
+  if (hints.full_art_log_ratio) fit *= weighed(seen_fit(c.full_art, *hints.full_art_log_ratio));
+  if (hints.silver_border_log_ratio)
+    fit *= weighed(seen_fit(c.silver_border ? 1.0 : 0.0, *hints.silver_border_log_ratio));
+  return fit;
+}
 
 MatchIndex::RankOptions rank_options_for(const MatchHints& hints) {
   MatchIndex::RankOptions options;
@@ -111,6 +150,21 @@ struct Catalog::Impl {
   Status rank_to_result(std::vector<ScoredCard> ranked, const MatchHints& hints,
                         MatchResult& result) const {
     if (ranked.empty()) return Status::ok_status();
+    // What the photo shows of the printing weighs each card first, so that the confidence and
+    // the best card agree.
+    // Relative to the best fit among the cards the text read fits about as well as the best:
+    // the photo's printing only chooses among those. A reading that fits each alike (a card with
+    // several printings never explains the foil as well as its likeliest one) changes nothing,
+    // and a card the text singles out stays as sure as its name and number make it.
+    std::vector<double> fits;
+    double best_fit = 0.0;
+    for (const ScoredCard& scored : ranked) {
+      fits.push_back(printing_fit(index.card(scored.card), hints));
+      if (scored.score >= ranked.front().score - kPrintingFitReach)
+        best_fit = std::max(best_fit, fits.back());
+    }
+    for (size_t i = 0; i < ranked.size(); ++i) ranked[i].score *= std::min(1.0, fits[i] / best_fit);
+    index.sort_ranked(ranked);
 
     const double best = ranked.front().score;
     double mass = 0.0;
@@ -119,20 +173,34 @@ struct Catalog::Impl {
     }
     result.confidence = best / mass;
 
-    // Every printing of the best top_k cards; a finish hint reorders them.
+    // Every printing of the best top_k cards. A finish hint reorders them; the foil readings
+    // order each card's own printings.
     struct Pick {
       const ScoredCard* card;
       Finish finish;
       double score;
+      double log_likelihood;  // of the foil readings under this finish
     };
     std::vector<Pick> picks;
+    bool finish_settled = false;
     for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(hints.top_k); ++i) {
       const IndexedCard& c = index.card(ranked[i].card);
+      const size_t first = picks.size();
       for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
         if (!(c.finishes & (1u << f))) continue;
         const Finish finish = kAllFinishes[f];
         const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
-        picks.push_back({&ranked[i], finish, ranked[i].score * factor});
+        const double ll = hints.finish_log_likelihood ? (*hints.finish_log_likelihood)[f] : 0.0;
+        picks.push_back({&ranked[i], finish, ranked[i].score * factor, ll});
+      }
+      std::stable_sort(picks.begin() + std::ptrdiff_t(first), picks.end(),
+                       [](const Pick& a, const Pick& b) {
+                         if (a.score != b.score) return a.score > b.score;
+                         return a.log_likelihood > b.log_likelihood;
+                       });
+      if (i == 0 && hints.finish_log_likelihood && picks.size() - first >= 2) {
+        finish_settled =
+            picks[first].log_likelihood - picks[first + 1].log_likelihood >= kSettledFinishLogRatio;
       }
     }
     std::stable_sort(picks.begin(), picks.end(),
@@ -161,8 +229,9 @@ struct Catalog::Impl {
     }
     if (!result.candidates.empty()) {
       const MatchCandidate& top = result.candidates.front();
-      result.finish_known =
-          top.card.printings.size() == 1 || (hints.finish && *hints.finish == top.finish);
+      result.finish_known = top.card.printings.size() == 1 ||
+                            (hints.finish && *hints.finish == top.finish) ||
+                            (finish_settled && top.card.id == index.card(ranked[0].card).id);
     }
     return Status::ok_status();
   }
@@ -288,8 +357,10 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   result.name_norm = normalize_card_name(ocr_name);
   if (!ocr_number_line.empty()) result.printed_number = parse_number_line(ocr_number_line);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
+  MatchIndex::RankOptions options = rank_options_for(hints);
+  options.coded_sets = impl_->index.sets_coded_in(ocr_number_line);
   std::vector<ScoredCard> ranked =
-      impl_->index.rank(result.name_norm, result.printed_number, rank_options_for(hints));
+      impl_->index.rank(result.name_norm, result.printed_number, options);
   drop_unlike_names(ranked, result.name_norm, hints);
   if (Status s = impl_->rank_to_result(std::move(ranked), hints, result); !s.ok()) return s;
   return result;
@@ -300,8 +371,15 @@ Result<MatchResult> Catalog::match_printed_text(std::string_view ocr_name, const
   MatchResult result;
   result.name_norm = normalize_card_name(ocr_name);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
-  std::vector<ScoredCard> ranked =
-      impl_->index.rank_printed(result.name_norm, read, rank_options_for(hints));
+  MatchIndex::RankOptions options = rank_options_for(hints);
+  for (const std::string& line : read.number_lines) {
+    for (std::string& id : impl_->index.sets_coded_in(line)) {
+      if (std::find(options.coded_sets.begin(), options.coded_sets.end(), id) ==
+          options.coded_sets.end())
+        options.coded_sets.push_back(std::move(id));
+    }
+  }
+  std::vector<ScoredCard> ranked = impl_->index.rank_printed(result.name_norm, read, options);
   drop_unlike_names(ranked, result.name_norm, hints);
   if (!ranked.empty() && ranked.front().line >= 0) {
     result.number_line = read.number_lines[static_cast<size_t>(ranked.front().line)];

@@ -14,6 +14,7 @@
 // The file is opened with immutable=1: it is never written in place (see build_catalog_db), so
 // SQLite can skip locking. A re-import does not affect an open Catalog; open a new one to see it.
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -46,7 +47,19 @@ struct NameMatch {
 };
 
 struct MatchHints {
-  std::optional<Finish> finish;       // e.g. from the holo detector: that printing ranks first
+  std::optional<Finish> finish;  // a printing known for sure: it ranks first
+  // The photo's foil readings as log-likelihoods of each finish (image::FinishEstimate, indexed
+  // like kAllFinishes). They order each card's printings, so weak evidence still tells a
+  // reverse holo from the same card's plain printing; across cards they weigh no more than a
+  // contradicted `finish`: a card none of whose printings fits loses a tenth of its score.
+  std::optional<std::array<double, 4>> finish_log_likelihood;
+  // The photo's layout as a log-likelihood ratio, full-art against a framed art box
+  // (image::FinishEstimate): weighed against each card's chance of being printed full-art, a
+  // card whose layout does not fit loses up to a tenth of its score.
+  std::optional<double> full_art_log_ratio;
+  // The border's colour as a log-likelihood ratio, silver-bordered era against yellow
+  // (image::BorderColour); weighed like the layout.
+  std::optional<double> silver_border_log_ratio;
   std::optional<std::string> set_id;  // e.g. from a set-symbol reader: other sets score lower
   bool include_digital = false;
   int top_k = 5;  // printings returned
@@ -79,8 +92,8 @@ struct MatchResult {
   // share (Potion 15/30 in six Trainer kits) gives about 1/number of cards. Printings of one card
   // do not compete here: OCR cannot see the finish.
   double confidence = 0.0;
-  // True when the finish of the best candidate is settled: its card has one printing, or the
-  // finish hint picked one of them.
+  // True when the finish of the best candidate is settled: its card has one printing, the
+  // finish hint named one of them, or the foil readings favour it four to one over the next.
   bool finish_known = false;
   std::string name_norm;                        // what was understood of the name
   std::optional<PrintedNumber> printed_number;  // and of the number line

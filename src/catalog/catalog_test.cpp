@@ -463,6 +463,75 @@ TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   EXPECT_TRUE(first.finish_known);
 }
 
+TEST_F(RealCatalogTest, FoilReadingsOrderACardsPrintingsNotTheCards) {
+  // hgss3-34 Raticate is printed normal and reverse holo.
+  MatchHints reverse_seen;
+  reverse_seen.finish_log_likelihood = std::array<double, 4>{0.0, -3.0, 1.0, -6.0};
+  MatchResult reverse = must_match("Raticate", "34/90", reverse_seen);
+  ASSERT_GE(reverse.candidates.size(), 2u);
+  EXPECT_EQ(reverse.candidates[0].card.id, "hgss3-34");
+  EXPECT_EQ(reverse.candidates[0].finish, Finish::kReverseHolo);
+  EXPECT_FALSE(reverse.finish_known);  // e^1 to 1: not four to one
+  MatchHints plain_seen;
+  plain_seen.finish_log_likelihood = std::array<double, 4>{0.0, -3.0, -2.0, -6.0};
+  MatchResult plain = must_match("Raticate", "34/90", plain_seen);
+  ASSERT_FALSE(plain.candidates.empty());
+  EXPECT_EQ(plain.candidates[0].finish, Finish::kNormal);
+  EXPECT_TRUE(plain.finish_known);
+  // The card read is as sure as without the photo's printing: its other printing does not
+  // count against it.
+  EXPECT_NEAR(plain.confidence, must_match("Raticate", "34/90").confidence, 1e-9);
+}
+
+TEST_F(RealCatalogTest, LayoutSeenPicksAmongANamesCardsWhenTheNumberIsNotRead) {
+  // Giant Bomb: sm11-196 (framed) and sm11-251 (a secret rare, printed full-art).
+  MatchHints full_art;
+  full_art.full_art_log_ratio = 4.66;
+  MatchResult seen_full = must_match("Giant Bomb", "", full_art);
+  ASSERT_FALSE(seen_full.candidates.empty());
+  EXPECT_EQ(seen_full.candidates[0].card.id, "sm11-251");
+  MatchHints framed;
+  framed.full_art_log_ratio = -5.2;
+  MatchResult seen_framed = must_match("Giant Bomb", "", framed);
+  ASSERT_FALSE(seen_framed.candidates.empty());
+  EXPECT_EQ(seen_framed.candidates[0].card.id, "sm11-196");
+  // A number read outweighs the layout.
+  EXPECT_EQ(must_match("Giant Bomb", "196/236", full_art).candidates.at(0).card.id, "sm11-196");
+}
+
+TEST_F(RealCatalogTest, BorderSeenPicksAmongANamesCardsOfItsEra) {
+  // Eleven Seismitoad, three of them from Scarlet & Violet (silver-bordered).
+  auto silver_era = [](const MatchCandidate& c) { return c.card.set_id.starts_with("sv"); };
+  MatchHints silver;
+  silver.silver_border_log_ratio = 1.72;
+  MatchResult seen_silver = must_match("Seismitoad", "", silver);
+  ASSERT_FALSE(seen_silver.candidates.empty());
+  EXPECT_TRUE(silver_era(seen_silver.candidates[0])) << seen_silver.candidates[0].card.id;
+  MatchHints yellow;
+  yellow.silver_border_log_ratio = -1.9;
+  MatchResult seen_yellow = must_match("Seismitoad", "", yellow);
+  ASSERT_FALSE(seen_yellow.candidates.empty());
+  EXPECT_FALSE(silver_era(seen_yellow.candidates[0])) << seen_yellow.candidates[0].card.id;
+  // A number read outweighs the border.
+  EXPECT_EQ(must_match("Seismitoad", "46/192", silver).candidates.at(0).card.id, "swsh2-46");
+}
+
+TEST_F(RealCatalogTest, ASetCodeReadPicksItsSetsCard) {
+  // TG17/TG30 is printed in four Trainer Galleries; "BRS" is Brilliant Stars'.
+  MatchResult coded = must_match("", "BRS TG17/TG30");
+  ASSERT_FALSE(coded.candidates.empty());
+  EXPECT_EQ(coded.candidates[0].card.id, "swsh9tg-TG17");
+  EXPECT_GT(coded.confidence, must_match("", "TG17/TG30").confidence);
+  // Pikachu on the Ball 001/005 (Futsal 2020) shares its number with a creator pack's card.
+  EXPECT_EQ(must_match("", "FUT20 001/005").candidates.at(0).card.id, "fut2020-1");
+  // A code must stand alone: inside a word or a number it is no code.
+  EXPECT_EQ(must_match("", "XBRS TG17/TG30").confidence, must_match("", "TG17/TG30").confidence);
+  // Scarlet & Violet print the language after the code ("DRI EN"); OCR runs them together.
+  // 155/182 is Paradox Rift's Maushold ex and Destined Rivals' Team Rocket's Porygon-Z.
+  EXPECT_EQ(must_match("", "DRIEN 155/182").candidates.at(0).card.id, "sv10-155");
+  EXPECT_EQ(must_match("", "PAR EN 155/182").candidates.at(0).card.id, "sv04-155");
+}
+
 TEST_F(RealCatalogTest, ConcurrentLookupsAgreeWithSerialOnes) {
   const std::vector<std::pair<std::string, std::string>> queries = {
       {"Pikachu", "58/102"}, {"Charizard", "4/102"}, {"Braixen", "TG01/TG30"},

@@ -31,6 +31,11 @@ constexpr double kTotalOnPromo = 0.2;
 constexpr double kTotalLost = 0.5;
 // The caller's set hint disagrees.
 constexpr double kSetHintPenalty = 0.8;
+// A set code read on the card: cards of other sets keep this much of their score. Mild, since a
+// word of OCR noise can spell a code, yet enough to settle cards that share a name and number
+// ("Pikachu on the Ball 001/005" in Futsal 2020 and a creator pack).
+constexpr double kOtherSetThanCoded = 0.9;
+constexpr size_t kMinSetCodeLength = 3;
 // A name read as what follows an owner's name in a catalog name ("Zapdos ex" of "Rocket's
 // Zapdos ex"): the owner is printed smaller on some cards, or split off by OCR. Below an exact
 // name, so the owner's card wins only with the number.
@@ -46,6 +51,30 @@ constexpr double kAttackWeight = 0.7;
 constexpr double kSpelledNumberWeight = 0.4;
 
 std::optional<Finish> finish_from_name(std::string_view name) { return parse_finish(name); }
+
+// How often a card of this rarity, set and number is printed full-art. Rarities that exist only
+// as full-art cards (illustration rares, hyper rares, full-art trainers, shiny ultra rares) are;
+// from Black & White on (2011), secret rares (numbered past the set's count) mostly are, as are
+// most ultra rares (full-art EX, GX, V, ex); earlier, full-art cards were rare exceptions.
+float full_art_prior(std::string_view rarity, std::string_view release_date,
+                     std::string_view number, int official_count) {
+  static constexpr std::string_view kFullArtRarities[] = {
+      "Illustration rare", "Special illustration rare", "Hyper rare",      "Full Art Trainer",
+      "Shiny Ultra Rare",  "Mega Hyper Rare",           "Shiny rare VMAX", "Shiny rare V"};
+  for (std::string_view r : kFullArtRarities) {
+    if (rarity == r) return 0.95f;
+  }
+  if (release_date < "2011-04-01") return 0.05f;
+  if (rarity == "Secret Rare") return 0.9f;
+  int value = 0;
+  const bool plain_number =
+      !number.empty() && number.size() <= 4 &&
+      std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (plain_number) value = std::stoi(std::string(number));
+  if (plain_number && official_count > 0 && value > official_count) return 0.7f;
+  if (rarity == "Ultra Rare") return 0.6f;
+  return 0.05f;
+}
 
 int finish_bit(Finish f) { return 1 << static_cast<int>(f); }
 
@@ -108,7 +137,7 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
       prepare_sql(db,
                   "SELECT c.id, c.set_id, s.release_date, c.name, c.name_norm, c.number_norm, "
                   "s.official_count, c.subset_count, s.prints_total, s.digital_only, c.hp, "
-                  "c.attack_names "
+                  "c.attack_names, c.rarity, s.serie_id "
                   "FROM cards c JOIN sets s ON s.id = c.set_id ORDER BY c.rowid");
   if (!cards.ok()) return cards.status();
   std::unordered_map<std::string, int> name_ids;
@@ -134,6 +163,9 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
       return Status::internal(fmt::format("card {}: {}", c.id, attacks.status().message()));
     }
     for (const std::string& attack : *attacks) c.attacks.push_back(normalize_card_name(attack));
+    c.full_art = full_art_prior(column_text(s, 12), c.release_date, c.number, c.official_count);
+    const std::string serie = column_text(s, 13);
+    c.silver_border = serie == "sv" || serie == "me";
     auto [it, inserted] = name_ids.emplace(name_norm, static_cast<int>(names_norm.size()));
     if (inserted) {
       names_norm.push_back(name_norm);
@@ -186,6 +218,24 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   }
   if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading number aliases");
 
+  Result<SqliteStmt> sets = prepare_sql(db, "SELECT id, abbreviation, tcg_online FROM sets");
+  if (!sets.ok()) return sets.status();
+  while ((rc = sqlite3_step(sets->get())) == SQLITE_ROW) {
+    const std::string set_id = column_text(sets->get(), 0);
+    // "BRS:TG" is the Trainer Gallery of BRS, which prints "BRS" alone.
+    for (std::string code : {column_text(sets->get(), 1), column_text(sets->get(), 2)}) {
+      code = code.substr(0, code.find(':'));
+      const bool printable =
+          code.size() >= kMinSetCodeLength && std::all_of(code.begin(), code.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+          });
+      if (!printable) continue;
+      std::vector<std::string>& ids = index.sets_by_code_[code];
+      if (std::find(ids.begin(), ids.end(), set_id) == ids.end()) ids.push_back(set_id);
+    }
+  }
+  if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading sets");
+
   for (auto& sp : spellings) {
     // The spelling most cards use; the first one read on a tie.
     auto best = std::max_element(sp.begin(), sp.end(),
@@ -198,6 +248,37 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   }
   index.names_ = NameIndex(std::move(names_norm));
   return index;
+}
+
+std::vector<std::string> MatchIndex::sets_coded_in(std::string_view line) const {
+  std::vector<std::string> out;
+  auto is_code_char = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  for (size_t i = 0; i < line.size();) {
+    if (!is_code_char(line[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < line.size() && is_code_char(line[end])) ++end;
+    // A word of its own: not part of a longer run of letters ("BRSX") or of a number ("TG17").
+    const bool alone = (i == 0 || !std::isalnum(static_cast<unsigned char>(line[i - 1]))) &&
+                       (end == line.size() || !std::isalnum(static_cast<unsigned char>(line[end])));
+    if (alone && end - i >= kMinSetCodeLength) {
+      std::string word(line.substr(i, end - i));
+      // Scarlet & Violet cards print the language after the code ("DRI EN"), which OCR often
+      // runs into it.
+      if (!sets_by_code_.count(word) && word.size() >= kMinSetCodeLength + 2 &&
+          word.ends_with("EN"))
+        word.resize(word.size() - 2);
+      if (auto it = sets_by_code_.find(word); it != sets_by_code_.end()) {
+        for (const std::string& id : it->second) {
+          if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+        }
+      }
+    }
+    i = end;
+  }
+  return out;
 }
 
 std::optional<int> MatchIndex::find_card(std::string_view id) const {
@@ -282,6 +363,10 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
     }
     s.score = name_weight * s.name_score + (1.0 - name_weight) * s.number_score;
     if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
+    if (!options.coded_sets.empty() &&
+        std::find(options.coded_sets.begin(), options.coded_sets.end(), c.set_id) ==
+            options.coded_sets.end())
+      s.score *= kOtherSetThanCoded;
     out.push_back(s);
   }
   sort_ranked(out);
@@ -391,6 +476,10 @@ std::vector<ScoredCard> MatchIndex::rank_printed(std::string_view name_norm,
     }
     s.score = kNameWeight * s.name_score + (1.0 - kNameWeight) * evidence;
     if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
+    if (!options.coded_sets.empty() &&
+        std::find(options.coded_sets.begin(), options.coded_sets.end(), c.set_id) ==
+            options.coded_sets.end())
+      s.score *= kOtherSetThanCoded;
     out.push_back(s);
   }
   sort_ranked(out);

@@ -40,6 +40,11 @@ struct IndexedCard {
   std::vector<Alias> aliases;
   std::optional<int> hp;
   std::vector<std::string> attacks;  // normalized names (card_name.h)
+  // How likely the card is printed full-art (art across the whole card, no framed art box),
+  // from its rarity, era and number: see full_art_prior() in match_index.cpp.
+  float full_art = 0;
+  // Printed with a silver border (Scarlet & Violet on), not the yellow one of every earlier era.
+  bool silver_border = false;
 };
 
 struct ScoredCard {
@@ -71,7 +76,14 @@ class MatchIndex {
   struct RankOptions {
     std::optional<std::string> set_id;
     bool include_digital = false;
+    // Sets whose code ("BRS", "FUT20") was read on the card (sets_coded_in): cards of other sets
+    // score a little lower.
+    std::vector<std::string> coded_sets;
   };
+  // The sets whose printed code stands as a word of its own in `line` ("BRS TG17/TG30": the
+  // Brilliant Stars sets). Only codes of three or more characters: two-letter codes ("EX",
+  // "HP", "XY") are words as often as codes.
+  std::vector<std::string> sets_coded_in(std::string_view line) const;
   // Every card that the name or the number could refer to, scored in [0, 1], best first.
   std::vector<ScoredCard> rank(std::string_view name_norm,
                                const std::optional<PrintedNumber>& number,
@@ -87,12 +99,13 @@ class MatchIndex {
   std::vector<ScoredCard> rank_printed(std::string_view name_norm, const PrintedText& read,
                                        const RankOptions& options) const;
 
+  // Best score first; ties go to the older set.
+  void sort_ranked(std::vector<ScoredCard>& ranked) const;
+
  private:
   // Cards with a name like `name_norm`, with the name's similarity, appended to `out`.
   void add_named_cards(std::string_view name_norm, std::unordered_map<int, double>& name_scores,
                        std::vector<int>& out) const;
-  // Best score first; ties go to the older set.
-  void sort_ranked(std::vector<ScoredCard>& ranked) const;
 
   std::vector<IndexedCard> cards_;
   std::unordered_map<std::string, int> by_id_;
@@ -101,6 +114,7 @@ class MatchIndex {
   std::vector<std::string> display_names_;                       // name_id → name as printed
   // "zapdos ex" → the name_ids of "Rocket's Zapdos ex", ...: names read without their owner.
   std::unordered_map<std::string, std::vector<int>> by_owned_part_;
+  std::unordered_map<std::string, std::vector<std::string>> sets_by_code_;  // "BRS" → set ids
   NameIndex names_;
 };
 
