@@ -98,9 +98,17 @@ int run_eval(const EvalFlags& flags) {
     const std::string want_name = truth.value("name", "");
     const bool right = got->card && got->card->id == want;
     if (right) ++top1;
-    if (right &&
-        (!truth.contains("finish") || canonical_finish(truth["finish"]) == got->card->finish)) {
-      ++printing_exact;
+    const std::string want_finish = truth.contains("finish") ? canonical_finish(truth["finish"])
+                                    : got->card              ? got->card->finish
+                                                             : "";
+    if (right && want_finish == got->card->finish) ++printing_exact;
+    if (right && want_finish != got->card->finish) {
+      failures.push_back({{"file", truth["file"]},
+                          {"want", want},
+                          {"want_finish", want_finish},
+                          {"got_finish", got->card->finish},
+                          {"confidence", got->confidence},
+                          {"finish_hint", got->finish_hint}});
     }
     if (got->card && !want_name.empty() && got->card->name == want_name) ++name_ok;
     if (got->card && got->card->number == local_number(want)) ++number_ok;

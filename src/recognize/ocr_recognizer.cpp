@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/elapsed.h"
+#include "base/log.h"
 #include "image/text_bands.h"
 #include "image/text_lines.h"
 #include "ocr/ocr_reader.h"
@@ -208,12 +209,24 @@ bool is_hp_or_digits(std::string_view word) {
   return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// A name line without the HP value and "HP" that can share its line on some layouts.
+// The evolution stage label ("STAGE 1", "STAGE2") printed above or beside the name; no card
+// name has a word starting so.
+bool is_stage_label(const std::string& word) {
+  constexpr std::string_view kStage = "stage";
+  if (word.size() < kStage.size()) return false;
+  for (std::size_t i = 0; i < kStage.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(word[i])) != kStage[i]) return false;
+  }
+  return true;
+}
+
+// A name line without the HP value and "HP" that can share its line on some layouts, nor the
+// stage label that can share it on others.
 std::string name_without_hp(const std::string& line) {
   std::string name;
   std::istringstream words(line);
   for (std::string word; words >> word;) {
-    if (is_hp_or_digits(word)) continue;
+    if (is_hp_or_digits(word) || is_stage_label(word)) continue;
     if (!name.empty()) name += ' ';
     name += word;
   }
@@ -268,11 +281,12 @@ constexpr long kMinNameLetters = 2;
 // A name read this close to a catalog name (card_name.h's 0..1 similarity) is taken as read.
 constexpr double kClearNameScore = 0.85;
 // The rest of what was read (catalog.h's match_printed_text) picks a sure name's printing when
-// a number line spells at least this much of its printed number, or when enough of its attack
-// names and HP were read; and makes an answer at most this sure: below kClearNameScore, which
-// is where a reading is taken as settled.
+// a number line spells at least this much of its printed number, or when its attack names or
+// its HP were read (an HP alone is 0.3 of the text score: it narrows a name's printings to a few,
+// a better guess than any of them); and makes an answer at most this sure: below
+// kClearNameScore, which is where a reading is taken as settled.
 constexpr double kMinSpelledNumberScore = 0.65;
-constexpr double kMinPrintedTextScore = 0.5;
+constexpr double kMinPrintedTextScore = 0.25;
 constexpr double kMaxSpelledConfidence = 0.8;
 
 // Every pairing of a name candidate with a strip line (or with nothing, when that side was not
@@ -353,6 +367,15 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   }
   best.name_clear = clear_names_found;
   best.text = text;
+  if (auto log = logger("recognize"); log->should_log(spdlog::level::debug)) {
+    auto texts = [](const std::vector<ocr::OcrLine>& lines) {
+      std::string out;
+      for (const ocr::OcrLine& l : lines) out += fmt::format(" \"{}\"", l.text);
+      return out;
+    };
+    log->debug("read names:{} numbers:{} body:{}", texts(text.names), texts(text.numbers),
+               texts(text.body));
+  }
   if (!clear_names_found || best.confidence >= kClearNameScore) return best;
   // The name is sure but no number line parsed into the card's number: the lines may still
   // spell it ("EM 6l/1O6 @"), and the attack names and HP may tell the name's printings apart.
@@ -361,24 +384,36 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   printed.number_lines = number_lines;
   for (const ocr::OcrLine& line : text.body) printed.body_lines.push_back(line.text);
   printed.hp_values = hp_values_in(text.names);
+  // The sure names compete on one scale here, name and printed text together: a name line with
+  // a stray mark ("Raticate 8¢") fits a rarer name ("Raticate G") whose few printings make its
+  // name-only pairing look surer than the exact name's many, though the HP read fits neither.
+  std::optional<catalog::MatchResult> printed_best;
+  std::string printed_name;
   for (const std::string& name : names) {
     Result<catalog::MatchResult> match = catalog.match_printed_text(name, printed, pairing_hints);
     if (!match.ok()) return match.status();
     if (match->candidates.empty()) continue;
-    const catalog::MatchCandidate& top = match->candidates[0];
-    if (top.number_score < kMinSpelledNumberScore && top.text_score < kMinPrintedTextScore)
-      continue;
-    const double confidence = std::min(kMaxSpelledConfidence, match->confidence);
-    if (confidence <= best.confidence) continue;
-    const auto line = std::find(number_lines.begin(), number_lines.end(), match->number_line);
-    best.number_confidence = line != number_lines.end()
-                                 ? text.numbers[std::size_t(line - number_lines.begin())].confidence
-                                 : 0.0;
-    best.number_line = match->number_line;
-    best.match = std::move(match).value();
-    best.confidence = confidence;
-    best.name_line = name;
+    if (!printed_best || match->candidates[0].score > printed_best->candidates[0].score) {
+      printed_best = std::move(match).value();
+      printed_name = name;
+    }
   }
+  if (!printed_best) return best;
+  const catalog::MatchCandidate& top = printed_best->candidates[0];
+  if (top.number_score < kMinSpelledNumberScore && top.text_score < kMinPrintedTextScore)
+    return best;
+  const double confidence = std::min(kMaxSpelledConfidence, printed_best->confidence);
+  // A name-only answer saw less than this ranking, which holds its cards too: it yields even
+  // to a less sure answer. One paired with some number yields only to a surer one.
+  if (!best.number_line.empty() && confidence <= best.confidence) return best;
+  const auto line = std::find(number_lines.begin(), number_lines.end(), printed_best->number_line);
+  best.number_confidence = line != number_lines.end()
+                               ? text.numbers[std::size_t(line - number_lines.begin())].confidence
+                               : 0.0;
+  best.number_line = printed_best->number_line;
+  best.match = std::move(*printed_best);
+  best.confidence = confidence;
+  best.name_line = printed_name;
   return best;
 }
 

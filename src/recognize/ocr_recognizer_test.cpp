@@ -60,6 +60,31 @@ TEST(OcrRecognizerTest, AttackNamesPickThePrintingWhenNoNumberIsRead) {
   EXPECT_GT(volt.confidence, 0.5);
 }
 
+// Nineteen Raticate, one of them printed (not digital-only) with HP 80: an HP read settles it
+// even when the body read shows none of the name's attacks.
+TEST(OcrRecognizerTest, AnHpReadPicksAmongTheNamesPrintingsWhenNoAttackIsRead) {
+  image::test::FaceOptions face;
+  face.name = "Raticate";
+  face.number = "";
+  face.hp = "HP 80";
+  face.attacks = {"Thunder Jolt"};  // no Raticate's, as if the body were misread
+  const Recognition r = recognize_face(face);
+  ASSERT_TRUE(r.card.has_value()) << r.unknown_reason;
+  EXPECT_EQ(r.card->id, "hgss3-34");
+  EXPECT_LT(r.confidence, 0.85);
+}
+
+TEST(OcrRecognizerTest, AStageLabelBesideTheNameIsNoPartOfIt) {
+  image::test::FaceOptions face;
+  face.name = "STAGE2 Blastoise";
+  face.number = "2/102";
+  face.hp = "";  // the longer name line reaches where the HP is printed
+  const Recognition r = recognize_face(face);
+  ASSERT_TRUE(r.card.has_value()) << r.unknown_reason;
+  EXPECT_EQ(r.ocr->name, "Blastoise");
+  EXPECT_EQ(r.card->id, "base1-2");
+}
+
 TEST(OcrRecognizerTest, WithoutNumberOrAttacksTheNameAloneIsUnsure) {
   const Recognition r = recognize_face(pikachu_without_number({}));
   ASSERT_FALSE(r.candidates.empty());

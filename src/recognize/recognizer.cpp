@@ -6,6 +6,7 @@
 
 #include "base/elapsed.h"
 #include "catalog/catalog.h"
+#include "image/border_colour.h"
 #include "image/card_detector.h"
 #include "image/card_rectifier.h"
 #include "image/finish_hint.h"
@@ -23,21 +24,18 @@ using Clock = SteadyClock;
 // The short turn after the image; the long instructions sit in the cached system prompt.
 constexpr const char* kUserPrompt = "Describe this card as JSON.";
 
-// A foil estimate at least this sure is passed to the catalog as the printing hint.
-constexpr double kFinishHintMinConfidence = 0.6;
-
-catalog::Finish to_catalog_finish(image::FinishHint hint) {
-  switch (hint) {
-    case image::FinishHint::kHolo:
-      return catalog::Finish::kHolo;
-    case image::FinishHint::kReverseHolo:
-      return catalog::Finish::kReverseHolo;
-    case image::FinishHint::kFirstEdition:
-      return catalog::Finish::kFirstEdition;
-    case image::FinishHint::kNormal:
+image::FinishHint to_image_hint(catalog::Finish finish) {
+  switch (finish) {
+    case catalog::Finish::kHolo:
+      return image::FinishHint::kHolo;
+    case catalog::Finish::kReverseHolo:
+      return image::FinishHint::kReverseHolo;
+    case catalog::Finish::kFirstEdition:
+      return image::FinishHint::kFirstEdition;
+    case catalog::Finish::kNormal:
       break;
   }
-  return catalog::Finish::kNormal;
+  return image::FinishHint::kNormal;
 }
 
 }  // namespace
@@ -167,9 +165,17 @@ Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_by
                                                    "first edition"};
       out.finish_hint = kHintNames[static_cast<int>(finish->hint)];
       out.finish_hint_confidence = finish->confidence;
-      if (finish->confidence >= kFinishHintMinConfidence)
-        hints.finish = to_catalog_finish(finish->hint);
+      // The hint's finish ranks first only among a card's printings, and by likelihood: the
+      // card's other printings are the alternatives that count, not all four.
+      std::array<double, 4> ll;
+      for (catalog::Finish f : catalog::kAllFinishes)
+        ll[std::size_t(f)] = finish->log_likelihood[std::size_t(to_image_hint(f))];
+      hints.finish_log_likelihood = ll;
+      hints.full_art_log_ratio = finish->full_art_log_ratio;
     }
+    if (Result<image::BorderColour> border = image::read_border_colour(rectified->card);
+        border.ok())
+      hints.silver_border_log_ratio = border->silver_era_log_ratio;
     const double preprocess_ms = ms_between(decoded_at, Clock::now());
     Result<Recognition> read = m.ocr->recognize(*rectified, hints);
     if (!read.ok()) return read.status();
