@@ -39,19 +39,25 @@ double seen_fit(double prior, double log_ratio) {
   return (prior * ratio + (1.0 - prior)) / std::max(ratio, 1.0);
 }
 
+// The foil readings' likelihood under the card's printing `f`, relative to the likeliest finish,
+// in (0, 1]. The readings' log-likelihoods are for a framed card; foil on a full-art card says
+// nothing of its printing, so the card's chance of a full-art print explains any finish alike.
+double finish_likelihood(const IndexedCard& c, const std::array<double, 4>& ll, size_t f) {
+  const double best = *std::max_element(ll.begin(), ll.end());
+  return c.full_art + (1.0 - c.full_art) * std::exp(ll[f] - best);
+}
+
 // How well the card explains what the photo shows of its printing, in (0, 1]: its printings,
 // equally likely, against the foil readings' best finish; its chance of a full-art print
 // against the layout seen; its era's border colour against the border seen.
 double printing_fit(const IndexedCard& c, const MatchHints& hints) {
   double fit = 1.0;
   if (hints.finish_log_likelihood) {
-    const std::array<double, 4>& ll = *hints.finish_log_likelihood;
-    const double best = *std::max_element(ll.begin(), ll.end());
     double explained = 0.0;
     int printings = 0;
     for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
       if (!(c.finishes & (1u << f))) continue;
-      explained += std::exp(ll[f] - best);
+      explained += finish_likelihood(c, *hints.finish_log_likelihood, f);
       ++printings;
     }
     if (printings > 0) fit *= weighed(explained / printings);
@@ -190,7 +196,9 @@ struct Catalog::Impl {
         if (!(c.finishes & (1u << f))) continue;
         const Finish finish = kAllFinishes[f];
         const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
-        const double ll = hints.finish_log_likelihood ? (*hints.finish_log_likelihood)[f] : 0.0;
+        const double ll = hints.finish_log_likelihood
+                              ? std::log(finish_likelihood(c, *hints.finish_log_likelihood, f))
+                              : 0.0;
         picks.push_back({&ranked[i], finish, ranked[i].score * factor, ll});
       }
       std::stable_sort(picks.begin() + std::ptrdiff_t(first), picks.end(),

@@ -48,10 +48,11 @@ struct NameMatch {
 
 struct MatchHints {
   std::optional<Finish> finish;  // a printing known for sure: it ranks first
-  // The photo's foil readings as log-likelihoods of each finish (image::FinishEstimate, indexed
-  // like kAllFinishes). They order each card's printings, so weak evidence still tells a
-  // reverse holo from the same card's plain printing; across cards they weigh no more than a
-  // contradicted `finish`: a card none of whose printings fits loses a tenth of its score.
+  // The photo's foil readings as log-likelihoods of each finish of a framed card
+  // (image::FinishEstimate, indexed like kAllFinishes; a full-art card explains any foil alike,
+  // by its chance of a full-art print). They order each card's printings, so weak evidence still
+  // tells a reverse holo from the same card's plain printing; across cards they weigh no more than
+  // a contradicted `finish`: a card none of whose printings fits loses a tenth of its score.
   std::optional<std::array<double, 4>> finish_log_likelihood;
   // The photo's layout as a log-likelihood ratio, full-art against a framed art box
   // (image::FinishEstimate): weighed against each card's chance of being printed full-art, a

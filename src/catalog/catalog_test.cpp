@@ -483,6 +483,32 @@ TEST_F(RealCatalogTest, FoilReadingsOrderACardsPrintingsNotTheCards) {
   EXPECT_NEAR(plain.confidence, must_match("Raticate", "34/90").confidence, 1e-9);
 }
 
+TEST_F(RealCatalogTest, FoilReadingsSayNothingAgainstAFullArtCard) {
+  // Iono: sv02-185 (framed: normal, reverse holo) and sv02-269 (a special illustration rare,
+  // printed full-art, holo only). Foil over a frameless card reads as the body's, as on a
+  // reverse holo; a full-art card explains it as well as any printing would.
+  MatchHints foiled;
+  foiled.finish_log_likelihood = std::array<double, 4>{0.0, -3.0, 3.0, -6.0};
+  auto score_of = [](const MatchResult& m, std::string_view id) {
+    for (const MatchCandidate& c : m.candidates)
+      if (c.card.id == id) return c.score;
+    return 0.0;
+  };
+  MatchHints wide = foiled;
+  wide.top_k = 20;
+  MatchHints wide_unseen;
+  wide_unseen.top_k = 20;
+  const MatchResult seen = must_match("Iono", "", wide);
+  const MatchResult unseen = must_match("Iono", "", wide_unseen);
+  ASSERT_GT(score_of(unseen, "sv02-269"), 0.0);
+  EXPECT_GT(score_of(seen, "sv02-269"), 0.98 * score_of(unseen, "sv02-269"));
+  // The framed card's own printings are still ordered by the readings.
+  const auto framed = std::find_if(seen.candidates.begin(), seen.candidates.end(),
+                                   [](const MatchCandidate& c) { return c.card.id == "sv02-185"; });
+  ASSERT_NE(framed, seen.candidates.end());
+  EXPECT_EQ(framed->finish, Finish::kReverseHolo);
+}
+
 TEST_F(RealCatalogTest, LayoutSeenPicksAmongANamesCardsWhenTheNumberIsNotRead) {
   // Giant Bomb: sm11-196 (framed) and sm11-251 (a secret rare, printed full-art).
   MatchHints full_art;

@@ -493,15 +493,15 @@ FinishEstimate estimate(const cv::Mat& card) {
   out.confidence = std::clamp(out.confidence, 0.0, kMaxConfidence);
 
   std::array<double, 4>& ll = out.log_likelihood;
-  // Foil across a frameless card is a full-art card's, whatever its printing; a frame missed on
-  // a card without such foil is most likely still a framed card.
-  if (frame.found || reverse_evidence <= kFullArtFoilEvidence) {
-    const double h = std::clamp(holo_evidence, kMinEvidence, kMaxEvidence);
-    const double r = std::clamp(reverse_evidence, kMinEvidence, kMaxEvidence);
-    ll[int(FinishHint::kHolo)] = kHoloPerHoloEvidence * h + kHoloPerReverseEvidence * r + kHoloBias;
-    ll[int(FinishHint::kReverseHolo)] =
-        kReversePerHoloEvidence * h + kReversePerReverseEvidence * r + kReverseBias;
-  }
+  // Also without a frame: foil across a frameless card is a full-art card's, whatever its
+  // printing, but full-art cards are nearly all printed holo only, so the readings rarely have
+  // printings of one to choose among; a framed card whose frame was missed under its foil
+  // (a reverse holo, mostly) has.
+  const double h = std::clamp(holo_evidence, kMinEvidence, kMaxEvidence);
+  const double r = std::clamp(reverse_evidence, kMinEvidence, kMaxEvidence);
+  ll[int(FinishHint::kHolo)] = kHoloPerHoloEvidence * h + kHoloPerReverseEvidence * r + kHoloBias;
+  ll[int(FinishHint::kReverseHolo)] =
+      kReversePerHoloEvidence * h + kReversePerReverseEvidence * r + kReverseBias;
   out.full_art_log_ratio = frame.found                               ? kFramedFullArtLogRatio
                            : reverse_evidence > kFullArtFoilEvidence ? kFramelessFoiledLogRatio
                                                                      : kFramelessLogRatio;
