@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 
@@ -66,6 +67,21 @@ double printing_fit(const IndexedCard& c, const MatchHints& hints) {
   if (hints.silver_border_log_ratio)
     fit *= weighed(seen_fit(c.silver_border ? 1.0 : 0.0, *hints.silver_border_log_ratio));
   return fit;
+}
+
+// MatchResult::finish_confidence.
+double finish_confidence(const IndexedCard& c, Finish finish, const MatchHints& hints) {
+  const int printings = std::popcount(c.finishes);
+  if (printings <= 1 || (hints.finish && *hints.finish == finish)) return 1.0;
+  if (!hints.finish_log_likelihood) return 1.0 / printings;
+  double total = 0.0, chosen = 0.0;
+  for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
+    if (!(c.finishes & (1u << f))) continue;
+    const double likelihood = finish_likelihood(c, *hints.finish_log_likelihood, f);
+    total += likelihood;
+    if (kAllFinishes[f] == finish) chosen = likelihood;
+  }
+  return chosen / total;
 }
 
 MatchIndex::RankOptions rank_options_for(const MatchHints& hints) {
@@ -240,6 +256,8 @@ struct Catalog::Impl {
       result.finish_known = top.card.printings.size() == 1 ||
                             (hints.finish && *hints.finish == top.finish) ||
                             (finish_settled && top.card.id == index.card(ranked[0].card).id);
+      result.finish_confidence =
+          finish_confidence(index.card(picks.front().card->card), top.finish, hints);
     }
     return Status::ok_status();
   }

@@ -93,6 +93,10 @@ struct MatchResult {
   // share (Potion 15/30 in six Trainer kits) gives about 1/number of cards. Printings of one card
   // do not compete here: OCR cannot see the finish.
   double confidence = 0.0;
+  // 0..1: how likely the best candidate's finish is, given its card: 1 for a card with one
+  // printing or a `finish` hint it agrees with; otherwise its share of the foil readings'
+  // likelihood over the card's printings (an even share without readings).
+  double finish_confidence = 0.0;
   // True when the finish of the best candidate is settled: its card has one printing, the
   // finish hint named one of them, or the foil readings favour it four to one over the next.
   bool finish_known = false;

@@ -453,6 +453,7 @@ TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   MatchResult plain = must_match("Pikachu", "58/102");
   ASSERT_GE(plain.candidates.size(), 2u);
   EXPECT_FALSE(plain.finish_known);
+  EXPECT_DOUBLE_EQ(plain.finish_confidence, 0.5);  // two printings, nothing to tell them apart
   EXPECT_EQ(plain.candidates[0].card.id, plain.candidates[1].card.id);
   MatchHints finish_hint;
   finish_hint.finish = Finish::kFirstEdition;
@@ -461,6 +462,9 @@ TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   EXPECT_EQ(first.candidates[0].card.id, "base1-58");
   EXPECT_EQ(first.candidates[0].finish, Finish::kFirstEdition);
   EXPECT_TRUE(first.finish_known);
+  EXPECT_DOUBLE_EQ(first.finish_confidence, 1.0);
+  // One printing: its finish is as sure as the card.
+  EXPECT_DOUBLE_EQ(kit.finish_confidence, 1.0);
 }
 
 TEST_F(RealCatalogTest, FoilReadingsOrderACardsPrintingsNotTheCards) {
@@ -472,12 +476,15 @@ TEST_F(RealCatalogTest, FoilReadingsOrderACardsPrintingsNotTheCards) {
   EXPECT_EQ(reverse.candidates[0].card.id, "hgss3-34");
   EXPECT_EQ(reverse.candidates[0].finish, Finish::kReverseHolo);
   EXPECT_FALSE(reverse.finish_known);  // e^1 to 1: not four to one
+  EXPECT_GT(reverse.finish_confidence, 0.6);
+  EXPECT_LT(reverse.finish_confidence, 0.8);
   MatchHints plain_seen;
   plain_seen.finish_log_likelihood = std::array<double, 4>{0.0, -3.0, -2.0, -6.0};
   MatchResult plain = must_match("Raticate", "34/90", plain_seen);
   ASSERT_FALSE(plain.candidates.empty());
   EXPECT_EQ(plain.candidates[0].finish, Finish::kNormal);
   EXPECT_TRUE(plain.finish_known);
+  EXPECT_GT(plain.finish_confidence, reverse.finish_confidence);
   // The card read is as sure as without the photo's printing: its other printing does not
   // count against it.
   EXPECT_NEAR(plain.confidence, must_match("Raticate", "34/90").confidence, 1e-9);

@@ -60,6 +60,8 @@ int run_eval(const EvalFlags& flags) {
   }
   int n = 0, top1 = 0, printing_exact = 0, name_ok = 0, number_ok = 0, confident_wrong = 0;
   int null_answers = 0, no_card_photos = 0, no_card_right = 0, errors = 0;
+  // The right card in the wrong finish, sure of both: as wrong a printing as a wrong card.
+  int confident_wrong_finish = 0;
   std::vector<double> latencies;
   json failures = json::array();
   std::string line;
@@ -103,11 +105,14 @@ int run_eval(const EvalFlags& flags) {
                                                              : "";
     if (right && want_finish == got->card->finish) ++printing_exact;
     if (right && want_finish != got->card->finish) {
+      if (got->confidence >= flags.threshold && got->finish_confidence >= flags.threshold)
+        ++confident_wrong_finish;
       failures.push_back({{"file", truth["file"]},
                           {"want", want},
                           {"want_finish", want_finish},
                           {"got_finish", got->card->finish},
                           {"confidence", got->confidence},
+                          {"finish_confidence", got->finish_confidence},
                           {"finish_hint", got->finish_hint}});
     }
     if (got->card && !want_name.empty() && got->card->name == want_name) ++name_ok;
@@ -133,6 +138,8 @@ int run_eval(const EvalFlags& flags) {
       {"number_only", rate(number_ok, with_card)},
       {"confident_wrong", confident_wrong},
       {"confident_wrong_rate", rate(confident_wrong, n)},
+      {"confident_wrong_finish", confident_wrong_finish},
+      {"confident_wrong_printing_rate", rate(confident_wrong + confident_wrong_finish, n)},
       {"threshold", flags.threshold},
       {"null_answers", null_answers},
       {"no_card_photos", no_card_photos},
@@ -147,13 +154,15 @@ int run_eval(const EvalFlags& flags) {
   std::cout << fmt::format(
       "cardmint eval  {} photos ({} with a card)\n"
       "  top-1 card {:.1f}%  exact printing {:.1f}%  name {:.1f}%  number {:.1f}%\n"
-      "  wrong at confidence >= {:.2f}: {} ({:.1f}%)   null answers: {}   no-card photos right: "
-      "{}/{}   errors: {}\n"
+      "  wrong at confidence >= {:.2f}: {} ({:.1f}%), and the right card in a wrong finish sure of "
+      "both: {} (printing {:.1f}%)\n"
+      "  null answers: {}   no-card photos right: {}/{}   errors: {}\n"
       "  latency p50 {:.0f} ms  p90 {:.0f} ms  p99 {:.0f} ms\n",
       n, with_card, 100 * rate(top1, with_card), 100 * rate(printing_exact, with_card),
       100 * rate(name_ok, with_card), 100 * rate(number_ok, with_card), flags.threshold,
-      confident_wrong, 100 * rate(confident_wrong, n), null_answers, no_card_right, no_card_photos,
-      errors, latency.p50_ms, latency.p90_ms, latency.p99_ms);
+      confident_wrong, 100 * rate(confident_wrong, n), confident_wrong_finish,
+      100 * rate(confident_wrong + confident_wrong_finish, n), null_answers, no_card_right,
+      no_card_photos, errors, latency.p50_ms, latency.p90_ms, latency.p99_ms);
   std::cout << "  failures:\n";
   for (const json& f : failures) std::cout << "    " << f.dump() << "\n";
   return 0;

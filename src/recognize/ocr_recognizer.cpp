@@ -489,6 +489,7 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
   }
   out.card = out.candidates[0].card;
   out.confidence = r.confidence;
+  out.finish_confidence = r.match.finish_confidence;
   return out;
 }
 

@@ -53,9 +53,12 @@ struct TokenCounts {
 struct Recognition {
   std::optional<CardMatch> card;  // nullopt: an honest "unknown"
   std::string unknown_reason;     // why card is empty, for the operator
-  double confidence = 0;          // 0..1
-  std::string source;             // "vlm-256m", "vlm-500m", ...
-  std::string raw_model_output;   // the model's text, untrusted; service/ embeds it if it parses
+  double confidence = 0;          // 0..1, that the card is right
+  // 0..1, that the card's finish is right given the card: foil readings can tell a reverse holo
+  // from its plain printing only so well (catalog.h's MatchResult::finish_confidence).
+  double finish_confidence = 0;
+  std::string source;            // "vlm-256m", "vlm-500m", ...
+  std::string raw_model_output;  // the model's text, untrusted; service/ embeds it if it parses
   std::vector<Candidate> candidates;  // best first; the card, when known, is the first
   std::optional<OcrReading> ocr;
   std::string finish_hint;  // "normal" | "holo" | "reverse holo" | "first edition" (foil, stamp)

@@ -135,6 +135,7 @@ Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& pictu
   base.card = base.candidates[0].card;
   base.card->condition = description->condition;
   base.confidence = model_confidence;
+  base.finish_confidence = match->finish_confidence;
   base.unknown_reason.clear();
   return base;
 }

@@ -22,6 +22,7 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
     out["unknown_reason"] = r.unknown_reason;
   }
   out["confidence"] = r.confidence;
+  if (r.card) out["finish_confidence"] = r.finish_confidence;
   out["source"] = r.source;
   out["candidates"] = nlohmann::json::array();
   for (const recognize::Candidate& c : r.candidates) {

@@ -84,6 +84,9 @@ TEST_F(DevsetAccuracyTest, MeetsTheFloors) {
   EXPECT_GE(report()["printing_exact"].get<double>(), kMinExactPrinting);
   EXPECT_LE(report()["confident_wrong_rate"].get<double>(), kMaxConfidentWrongRate)
       << report()["failures"].dump(1);
+  // A wrong printing too: the right card in a wrong finish, sure of both.
+  EXPECT_LE(report()["confident_wrong_printing_rate"].get<double>(), kMaxConfidentWrongRate)
+      << report()["failures"].dump(1);
   // Photos of an empty table answer null.
   EXPECT_EQ(report()["no_card_right"].get<int>(), report()["no_card_photos"].get<int>());
 }

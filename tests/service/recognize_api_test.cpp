@@ -54,6 +54,9 @@ void expect_recognition_shape(const httplib::Result& res) {
     }
     EXPECT_TRUE(body["card"]["printed_total"].is_number_integer());
     EXPECT_FALSE(body.contains("unknown_reason"));
+    ASSERT_TRUE(body["finish_confidence"].is_number());
+    EXPECT_GE(body["finish_confidence"].get<double>(), 0.0);
+    EXPECT_LE(body["finish_confidence"].get<double>(), 1.0);
   }
   ASSERT_TRUE(body["confidence"].is_number());
   EXPECT_GE(body["confidence"].get<double>(), 0.0);
