@@ -394,6 +394,23 @@ TEST_F(RealCatalogTest, SpelledNumberPicksTheCardALineTooGarbledToParseSpells) {
 
 // The printings of one name print different attacks; the number need not be read to tell them
 // apart, unless they are reprints.
+TEST_F(RealCatalogTest, AbilityAndIllustratorPickAmongANamesPrintings) {
+  auto best = [&](const PrintedText& read) {
+    Result<MatchResult> m = catalog().match_printed_text("Togetic", read);
+    EXPECT_TRUE(m.ok()) << m.status().message();
+    return m.ok() ? std::move(m).value() : MatchResult{};
+  };
+  // Holy Shield is the ability of one Togetic, ex7-14; its attacks were not read.
+  MatchResult ability = best(printed({}, {"Poke-BODY Holy Shield"}));
+  ASSERT_FALSE(ability.candidates.empty());
+  EXPECT_EQ(ability.candidates[0].card.id, "ex7-14");
+  // Five printed Togetic have HP 80; Akira Komayama drew one of them.
+  MatchResult drawn = best(printed({"Illus. Akira Komayoma", "weakness"}, {}, {80}));
+  ASSERT_FALSE(drawn.candidates.empty());
+  EXPECT_EQ(drawn.candidates[0].card.id, "bw8-103");
+  EXPECT_GT(drawn.confidence, best(printed({"weakness"}, {}, {80})).confidence);
+}
+
 TEST_F(RealCatalogTest, AttackNamesAndHpPickAmongANamesPrintings) {
   auto best = [&](const PrintedText& read) {
     Result<MatchResult> m = catalog().match_printed_text("Pikachu", read);

@@ -46,6 +46,10 @@ constexpr double kMinAttackRead = 0.75;
 constexpr size_t kMinAttackLength = 4;
 // The attack names weigh more than the HP: an HP is shared by many printings of a name.
 constexpr double kAttackWeight = 0.7;
+// The illustrator line ("Illus. Mitsuhiro Arita"), printed beside the number and often read when
+// the number is not: worth as much as the HP, for an artist draws many printings of a name too.
+constexpr double kIllustratorWeight = 0.3;
+constexpr size_t kMinIllustratorLength = 5;
 // A spelled number against the attack names and HP: the spelling of a short number ("4") fits
 // noise often, while an attack name read is rarely chance.
 constexpr double kSpelledNumberWeight = 0.4;
@@ -137,7 +141,7 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
       prepare_sql(db,
                   "SELECT c.id, c.set_id, s.release_date, c.name, c.name_norm, c.number_norm, "
                   "s.official_count, c.subset_count, s.prints_total, s.digital_only, c.hp, "
-                  "c.attack_names, c.rarity, s.serie_id "
+                  "c.attack_names, c.rarity, s.serie_id, c.ability_names, c.illustrator "
                   "FROM cards c JOIN sets s ON s.id = c.set_id ORDER BY c.rowid");
   if (!cards.ok()) return cards.status();
   std::unordered_map<std::string, int> name_ids;
@@ -163,6 +167,13 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
       return Status::internal(fmt::format("card {}: {}", c.id, attacks.status().message()));
     }
     for (const std::string& attack : *attacks) c.attacks.push_back(normalize_card_name(attack));
+    // Abilities head the body as attacks do ("Ability Miracle Shift").
+    Result<std::vector<std::string>> abilities = column_string_array(s, 14);
+    if (!abilities.ok()) {
+      return Status::internal(fmt::format("card {}: {}", c.id, abilities.status().message()));
+    }
+    for (const std::string& ability : *abilities) c.attacks.push_back(normalize_card_name(ability));
+    c.illustrator = normalize_card_name(column_text(s, 15));
     c.full_art = full_art_prior(column_text(s, 12), c.release_date, c.number, c.official_count);
     const std::string serie = column_text(s, 13);
     c.silver_border = serie == "sv" || serie == "me";
@@ -375,9 +386,9 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
 
 namespace {
 
-// The share of `attack` that the closest stretch of one of `lines` spells, or 0 below
-// kMinAttackRead.
-double attack_read(const std::string& attack, const std::vector<std::string>& lines) {
+// The share of `attack` (an attack, ability or illustrator name) that the closest stretch of one
+// of `lines` spells, or 0 below kMinAttackRead.
+double share_read(const std::string& attack, const std::vector<std::string>& lines) {
   if (attack.size() < kMinAttackLength) return 0.0;
   double best = 0.0;
   for (const std::string& line : lines) {
@@ -427,7 +438,7 @@ std::vector<ScoredCard> MatchIndex::rank_printed(std::string_view name_norm,
       for (const std::string& attack : cards_[static_cast<size_t>(index)].attacks) {
         auto [it, inserted] = attacks_read.emplace(attack, 0.0);
         if (!inserted) continue;
-        it->second = attack_read(attack, body);
+        it->second = share_read(attack, body);
       }
     }
     // "Tackle" is read inside "Volt Tackle": only the longer name was printed.
@@ -443,7 +454,22 @@ std::vector<ScoredCard> MatchIndex::rank_printed(std::string_view name_norm,
     }
     for (const auto& entry : attacks_read) read_mass += entry.second;
   }
-  const double text_weights = (have_body ? kAttackWeight : 0.0) + (have_hp ? 1 - kAttackWeight : 0);
+  // Each candidate illustrator, read how well on the number strip's lines.
+  std::vector<std::string> strip;
+  for (const std::string& line : read.number_lines) strip.push_back(normalize_card_name(line));
+  std::unordered_map<std::string, double> illustrators_read;
+  bool have_illustrator = false;
+  for (int index : candidates) {
+    const std::string& illustrator = cards_[static_cast<size_t>(index)].illustrator;
+    if (illustrator.size() < kMinIllustratorLength) continue;
+    auto [it, inserted] = illustrators_read.emplace(illustrator, 0.0);
+    if (!inserted) continue;
+    it->second = share_read(illustrator, strip);
+    have_illustrator = have_illustrator || it->second > 0;
+  }
+  const double text_weights = (have_body ? kAttackWeight : 0.0) +
+                              (have_hp ? 1 - kAttackWeight : 0) +
+                              (have_illustrator ? kIllustratorWeight : 0.0);
   for (int index : candidates) {
     const IndexedCard& c = cards_[static_cast<size_t>(index)];
     if (c.digital_only && !options.include_digital) continue;
@@ -468,6 +494,11 @@ std::vector<ScoredCard> MatchIndex::rank_printed(std::string_view name_norm,
       if (have_hp && c.hp &&
           std::find(read.hp_values.begin(), read.hp_values.end(), *c.hp) != read.hp_values.end()) {
         text += 1 - kAttackWeight;
+      }
+      if (have_illustrator) {
+        const auto illustrator = illustrators_read.find(c.illustrator);
+        if (illustrator != illustrators_read.end())
+          text += kIllustratorWeight * illustrator->second;
       }
       s.text_score = text / text_weights;
       evidence = have_number ? kSpelledNumberWeight * s.number_score +

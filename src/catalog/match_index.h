@@ -39,7 +39,8 @@ struct IndexedCard {
   std::uint8_t finishes = 0;  // bit i: kAllFinishes[i]
   std::vector<Alias> aliases;
   std::optional<int> hp;
-  std::vector<std::string> attacks;  // normalized names (card_name.h)
+  std::vector<std::string> attacks;  // attack and ability names, normalized (card_name.h)
+  std::string illustrator;           // normalized
   // How likely the card is printed full-art (art across the whole card, no framed art box),
   // from its rarity, era and number: see full_art_prior() in match_index.cpp.
   float full_art = 0;

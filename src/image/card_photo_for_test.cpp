@@ -140,8 +140,9 @@ cv::Mat render_face(const FaceOptions& o) {
               cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(20, 20, 20), 1, cv::LINE_AA);
   // Small print: illustrator and collector number, ~1.5 mm tall.
   const cv::Point illus = o.number_bottom_left ? cv::Point(45, 818) : cv::Point(45, 840);
-  cv::putText(face, "Illus. Mitsuhiro Arita", illus, cv::FONT_HERSHEY_SIMPLEX, 0.45,
-              cv::Scalar(20, 20, 20), 1, cv::LINE_AA);
+  if (!o.illustrator.empty())
+    cv::putText(face, "Illus. " + o.illustrator, illus, cv::FONT_HERSHEY_SIMPLEX, 0.45,
+                cv::Scalar(20, 20, 20), 1, cv::LINE_AA);
   const cv::Point number = o.number_bottom_left ? cv::Point(45, 842) : cv::Point(480, 840);
   cv::putText(face, o.number, number, cv::FONT_HERSHEY_SIMPLEX, 0.55, cv::Scalar(20, 20, 20), 1,
               cv::LINE_AA);

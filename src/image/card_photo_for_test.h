@@ -22,6 +22,7 @@ struct FaceOptions {
   std::string name = "Pikachu";
   std::string number = "58/102";
   std::string hp = "HP 60";
+  std::string illustrator = "Mitsuhiro Arita";  // "": no illustrator line
   // At most two are drawn.
   std::vector<std::string> attacks = {"Gnaw", "Thunder Jolt"};
   bool number_bottom_left = false;     // modern (Sword & Shield on) layout

@@ -281,12 +281,13 @@ constexpr long kMinNameLetters = 2;
 // A name read this close to a catalog name (card_name.h's 0..1 similarity) is taken as read.
 constexpr double kClearNameScore = 0.85;
 // The rest of what was read (catalog.h's match_printed_text) picks a sure name's printing when
-// a number line spells at least this much of its printed number, or when its attack names or
-// its HP were read (an HP alone is 0.3 of the text score: it narrows a name's printings to a few,
-// a better guess than any of them); and makes an answer at most this sure: below
-// kClearNameScore, which is where a reading is taken as settled.
+// a number line spells at least this much of its printed number, or when its attack names, its
+// HP or its illustrator were read (an HP alone is 0.3 of the weights, 1.3 when the body and an
+// illustrator were read too: it narrows a name's printings to a few, a better guess than any of
+// them); and makes an answer at most this sure: below kClearNameScore, which is where a reading
+// is taken as settled.
 constexpr double kMinSpelledNumberScore = 0.65;
-constexpr double kMinPrintedTextScore = 0.25;
+constexpr double kMinPrintedTextScore = 0.2;
 constexpr double kMaxSpelledConfidence = 0.8;
 
 // Every pairing of a name candidate with a strip line (or with nothing, when that side was not

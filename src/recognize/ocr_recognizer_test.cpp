@@ -36,6 +36,7 @@ image::test::FaceOptions pikachu_without_number(std::vector<std::string> attacks
   image::test::FaceOptions face;
   face.name = "Pikachu";
   face.number = "";  // worn off, or too blurred to read: nothing on the strip names the card
+  face.illustrator = "";
   face.attacks = std::move(attacks);
   return face;
 }
@@ -66,6 +67,7 @@ TEST(OcrRecognizerTest, AnHpReadPicksAmongTheNamesPrintingsWhenNoAttackIsRead) {
   image::test::FaceOptions face;
   face.name = "Raticate";
   face.number = "";
+  face.illustrator = "";
   face.hp = "HP 80";
   face.attacks = {"Thunder Jolt"};  // no Raticate's, as if the body were misread
   const Recognition r = recognize_face(face);
