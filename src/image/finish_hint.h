@@ -20,9 +20,9 @@ struct FinishEstimate {
   FinishHint hint = FinishHint::kNormal;
   // In [0, 0.9]: an estimate of how often a hint read like this one is right. Capped below 1
   // because one photo can always miss the foil (no light on it, or a blown-out print) or be
-  // fooled by artwork. A foil reading stays below 0.6 (which the recognizer ignores) on a card
-  // without a framed art box: foil over a full-art card says nothing about which printing it
-  // is, nor does foil over both the art box and the body.
+  // fooled by artwork. A foil reading stays below 0.6 on a card without a framed art box: foil
+  // over a full-art card says nothing about which printing it is, nor does foil over both the
+  // art box and the body. For display: the recognizer weighs `log_likelihood` instead.
   double confidence = 0;
   // The measures behind the hint, for logs and tuning: how far the colour of the art box and
   // of the card body (outside the art box, inside the border) turns in hue, x1000 in

@@ -24,7 +24,8 @@
 namespace cardmint::image {
 namespace {
 
-// The recognizer passes a hint on from this confidence.
+// A hint this sure names its finish; below, it is only shown (the recognizer weighs the
+// log-likelihoods either way).
 constexpr double kUsable = 0.6;
 
 // A canonical 744x1039 card straight from the face, as rectify_card would give it.
