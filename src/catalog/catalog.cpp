@@ -24,8 +24,8 @@ constexpr size_t kConfidenceCards = 16;
 constexpr double kFinishMismatch = 0.9;
 // Cards the text scores this close to the best compete on what the photo shows of the printing.
 constexpr double kPrintingFitReach = 0.1;
-// Foil readings this much more likely under the best printing than the next settle the finish.
-const double kSettledFinishLogRatio = std::log(4.0);
+// A finish this likely given its card is settled: four to one against its card's other printings.
+constexpr double kSettledFinishShare = 0.8;
 constexpr double kMinNameSearchScore = 0.3;
 
 // 1 - (1 - kFinishMismatch) * (1 - fit): a card that fits the photo keeps its score, one that
@@ -48,21 +48,23 @@ double finish_likelihood(const IndexedCard& c, const std::array<double, 4>& ll, 
   return c.full_art + (1.0 - c.full_art) * std::exp(ll[f] - best);
 }
 
+// finish_likelihood() summed over the card's printings.
+double printings_likelihood(const IndexedCard& c, const std::array<double, 4>& ll) {
+  double total = 0.0;
+  for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
+    if (c.finishes & (1u << f)) total += finish_likelihood(c, ll, f);
+  }
+  return total;
+}
+
 // How well the card explains what the photo shows of its printing, in (0, 1]: its printings,
 // equally likely, against the foil readings' best finish; its chance of a full-art print
 // against the layout seen; its era's border colour against the border seen.
 double printing_fit(const IndexedCard& c, const MatchHints& hints) {
   double fit = 1.0;
-  if (hints.finish_log_likelihood) {
-    double explained = 0.0;
-    int printings = 0;
-    for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
-      if (!(c.finishes & (1u << f))) continue;
-      explained += finish_likelihood(c, *hints.finish_log_likelihood, f);
-      ++printings;
-    }
-    if (printings > 0) fit *= weighed(explained / printings);
-  }
+  const int printings = std::popcount(c.finishes);
+  if (hints.finish_log_likelihood && printings > 0)
+    fit *= weighed(printings_likelihood(c, *hints.finish_log_likelihood) / printings);
   if (hints.full_art_log_ratio) fit *= weighed(seen_fit(c.full_art, *hints.full_art_log_ratio));
   if (hints.silver_border_log_ratio)
     fit *= weighed(seen_fit(c.silver_border ? 1.0 : 0.0, *hints.silver_border_log_ratio));
@@ -74,14 +76,8 @@ double finish_confidence(const IndexedCard& c, Finish finish, const MatchHints& 
   const int printings = std::popcount(c.finishes);
   if (printings <= 1 || (hints.finish && *hints.finish == finish)) return 1.0;
   if (!hints.finish_log_likelihood) return 1.0 / printings;
-  double total = 0.0, chosen = 0.0;
-  for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
-    if (!(c.finishes & (1u << f))) continue;
-    const double likelihood = finish_likelihood(c, *hints.finish_log_likelihood, f);
-    total += likelihood;
-    if (kAllFinishes[f] == finish) chosen = likelihood;
-  }
-  return chosen / total;
+  const std::array<double, 4>& ll = *hints.finish_log_likelihood;
+  return finish_likelihood(c, ll, static_cast<size_t>(finish)) / printings_likelihood(c, ll);
 }
 
 MatchIndex::RankOptions rank_options_for(const MatchHints& hints) {
@@ -204,7 +200,6 @@ struct Catalog::Impl {
       double log_likelihood;  // of the foil readings under this finish
     };
     std::vector<Pick> picks;
-    bool finish_settled = false;
     for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(hints.top_k); ++i) {
       const IndexedCard& c = index.card(ranked[i].card);
       const size_t first = picks.size();
@@ -222,10 +217,6 @@ struct Catalog::Impl {
                          if (a.score != b.score) return a.score > b.score;
                          return a.log_likelihood > b.log_likelihood;
                        });
-      if (i == 0 && hints.finish_log_likelihood && picks.size() - first >= 2) {
-        finish_settled =
-            picks[first].log_likelihood - picks[first + 1].log_likelihood >= kSettledFinishLogRatio;
-      }
     }
     std::stable_sort(picks.begin(), picks.end(),
                      [](const Pick& a, const Pick& b) { return a.score > b.score; });
@@ -253,11 +244,9 @@ struct Catalog::Impl {
     }
     if (!result.candidates.empty()) {
       const MatchCandidate& top = result.candidates.front();
-      result.finish_known = top.card.printings.size() == 1 ||
-                            (hints.finish && *hints.finish == top.finish) ||
-                            (finish_settled && top.card.id == index.card(ranked[0].card).id);
       result.finish_confidence =
           finish_confidence(index.card(picks.front().card->card), top.finish, hints);
+      result.finish_known = result.finish_confidence >= kSettledFinishShare;
     }
     return Status::ok_status();
   }
@@ -384,7 +373,7 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   if (!ocr_number_line.empty()) result.printed_number = parse_number_line(ocr_number_line);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
   MatchIndex::RankOptions options = rank_options_for(hints);
-  options.coded_sets = impl_->index.sets_coded_in(ocr_number_line);
+  impl_->index.add_sets_coded_in(ocr_number_line, options.coded_sets);
   std::vector<ScoredCard> ranked =
       impl_->index.rank(result.name_norm, result.printed_number, options);
   drop_unlike_names(ranked, result.name_norm, hints);
@@ -398,13 +387,8 @@ Result<MatchResult> Catalog::match_printed_text(std::string_view ocr_name, const
   result.name_norm = normalize_card_name(ocr_name);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
   MatchIndex::RankOptions options = rank_options_for(hints);
-  for (const std::string& line : read.number_lines) {
-    for (std::string& id : impl_->index.sets_coded_in(line)) {
-      if (std::find(options.coded_sets.begin(), options.coded_sets.end(), id) ==
-          options.coded_sets.end())
-        options.coded_sets.push_back(std::move(id));
-    }
-  }
+  for (const std::string& line : read.number_lines)
+    impl_->index.add_sets_coded_in(line, options.coded_sets);
   std::vector<ScoredCard> ranked = impl_->index.rank_printed(result.name_norm, read, options);
   drop_unlike_names(ranked, result.name_norm, hints);
   if (!ranked.empty() && ranked.front().line >= 0) {

@@ -97,8 +97,8 @@ struct MatchResult {
   // printing or a `finish` hint it agrees with; otherwise its share of the foil readings'
   // likelihood over the card's printings (an even share without readings).
   double finish_confidence = 0.0;
-  // True when the finish of the best candidate is settled: its card has one printing, the
-  // finish hint named one of them, or the foil readings favour it four to one over the next.
+  // True when the finish of the best candidate is settled: finish_confidence of at least 0.8,
+  // four to one against its card's other printings (always with one printing or a finish hint).
   bool finish_known = false;
   std::string name_norm;                        // what was understood of the name
   std::optional<PrintedNumber> printed_number;  // and of the number line

@@ -82,6 +82,19 @@ float full_art_prior(std::string_view rarity, std::string_view release_date,
 
 int finish_bit(Finish f) { return 1 << static_cast<int>(f); }
 
+// A set code is printed in capitals and digits ("BRS", "FUT20", "SV3PT5").
+bool is_set_code_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// What a card of `set_id` keeps of its score under the set evidence in `options`.
+double set_factor(const std::string& set_id, const MatchIndex::RankOptions& options) {
+  double factor = 1.0;
+  if (options.set_id && set_id != *options.set_id) factor *= kSetHintPenalty;
+  if (!options.coded_sets.empty() && std::find(options.coded_sets.begin(), options.coded_sets.end(),
+                                               set_id) == options.coded_sets.end())
+    factor *= kOtherSetThanCoded;
+  return factor;
+}
+
 // What follows the owner in a name such as "Rocket's Zapdos ex" or "Team Aqua's Kyogre" (one
 // or two words before "'s"/"’s"); nullopt for other names.
 std::optional<std::string> owned_part(std::string_view name) {
@@ -236,10 +249,8 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     // "BRS:TG" is the Trainer Gallery of BRS, which prints "BRS" alone.
     for (std::string code : {column_text(sets->get(), 1), column_text(sets->get(), 2)}) {
       code = code.substr(0, code.find(':'));
-      const bool printable =
-          code.size() >= kMinSetCodeLength && std::all_of(code.begin(), code.end(), [](char c) {
-            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-          });
+      const bool printable = code.size() >= kMinSetCodeLength &&
+                             std::all_of(code.begin(), code.end(), is_set_code_char);
       if (!printable) continue;
       std::vector<std::string>& ids = index.sets_by_code_[code];
       if (std::find(ids.begin(), ids.end(), set_id) == ids.end()) ids.push_back(set_id);
@@ -261,16 +272,14 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   return index;
 }
 
-std::vector<std::string> MatchIndex::sets_coded_in(std::string_view line) const {
-  std::vector<std::string> out;
-  auto is_code_char = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+void MatchIndex::add_sets_coded_in(std::string_view line, std::vector<std::string>& out) const {
   for (size_t i = 0; i < line.size();) {
-    if (!is_code_char(line[i])) {
+    if (!is_set_code_char(line[i])) {
       ++i;
       continue;
     }
     size_t end = i;
-    while (end < line.size() && is_code_char(line[end])) ++end;
+    while (end < line.size() && is_set_code_char(line[end])) ++end;
     // A word of its own: not part of a longer run of letters ("BRSX") or of a number ("TG17").
     const bool alone = (i == 0 || !std::isalnum(static_cast<unsigned char>(line[i - 1]))) &&
                        (end == line.size() || !std::isalnum(static_cast<unsigned char>(line[end])));
@@ -289,7 +298,6 @@ std::vector<std::string> MatchIndex::sets_coded_in(std::string_view line) const 
     }
     i = end;
   }
-  return out;
 }
 
 std::optional<int> MatchIndex::find_card(std::string_view id) const {
@@ -373,11 +381,7 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
       }
     }
     s.score = name_weight * s.name_score + (1.0 - name_weight) * s.number_score;
-    if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
-    if (!options.coded_sets.empty() &&
-        std::find(options.coded_sets.begin(), options.coded_sets.end(), c.set_id) ==
-            options.coded_sets.end())
-      s.score *= kOtherSetThanCoded;
+    s.score *= set_factor(c.set_id, options);
     out.push_back(s);
   }
   sort_ranked(out);
@@ -506,11 +510,7 @@ std::vector<ScoredCard> MatchIndex::rank_printed(std::string_view name_norm,
                              : s.text_score;
     }
     s.score = kNameWeight * s.name_score + (1.0 - kNameWeight) * evidence;
-    if (options.set_id && c.set_id != *options.set_id) s.score *= kSetHintPenalty;
-    if (!options.coded_sets.empty() &&
-        std::find(options.coded_sets.begin(), options.coded_sets.end(), c.set_id) ==
-            options.coded_sets.end())
-      s.score *= kOtherSetThanCoded;
+    s.score *= set_factor(c.set_id, options);
     out.push_back(s);
   }
   sort_ranked(out);

@@ -77,14 +77,14 @@ class MatchIndex {
   struct RankOptions {
     std::optional<std::string> set_id;
     bool include_digital = false;
-    // Sets whose code ("BRS", "FUT20") was read on the card (sets_coded_in): cards of other sets
-    // score a little lower.
+    // Sets whose code ("BRS", "FUT20") was read on the card (add_sets_coded_in): cards of other
+    // sets score a little lower.
     std::vector<std::string> coded_sets;
   };
-  // The sets whose printed code stands as a word of its own in `line` ("BRS TG17/TG30": the
-  // Brilliant Stars sets). Only codes of three or more characters: two-letter codes ("EX",
-  // "HP", "XY") are words as often as codes.
-  std::vector<std::string> sets_coded_in(std::string_view line) const;
+  // Appends to `sets`, once each, the sets whose printed code stands as a word of its own in
+  // `line` ("BRS TG17/TG30": the Brilliant Stars sets). Only codes of three or more characters:
+  // two-letter codes ("EX", "HP", "XY") are words as often as codes.
+  void add_sets_coded_in(std::string_view line, std::vector<std::string>& sets) const;
   // Every card that the name or the number could refer to, scored in [0, 1], best first.
   std::vector<ScoredCard> rank(std::string_view name_norm,
                                const std::optional<PrintedNumber>& number,

@@ -457,7 +457,6 @@ FinishEstimate estimate(const cv::Mat& card) {
                                         ramp(reverse_evidence, 0.2, 0, 0.4, 1));
   out.holo_evidence = holo_evidence;
   out.reverse_evidence = reverse_evidence;
-  out.frame_found = frame.found;
   const bool seen =
       art.drift.measured && body.drift.measured && art.bend.measured && body.bend.measured;
   if (!seen) plain = std::min(plain, 0.55);  // part of the card could not be read
@@ -465,7 +464,6 @@ FinishEstimate estimate(const cv::Mat& card) {
   // one of the two printings (and on a full-art card none in particular).
   const bool foil_everywhere = (art.drift.value > 4 || art.bend.value > 7.5) &&
                                (body.drift.value > 2.2 || body.bend.value > 4.5);
-  out.foil_everywhere = foil_everywhere;
   if (foil_everywhere) {
     out.hint = FinishHint::kHolo;
     out.confidence = 0.5;

@@ -39,12 +39,11 @@ struct FinishEstimate {
   // turns than the body (holo), and the body than the art box (reverse holo).
   double holo_evidence = 0;
   double reverse_evidence = 0;
-  bool frame_found = false;      // a framed art box: a standard layout, not a full-art card
-  bool foil_everywhere = false;  // both regions beyond anything plain print reached
   // How well each printing explains these readings: log-likelihoods up to a common constant,
   // indexed by FinishHint. Unlike `hint`, this is for choosing among the printings one card
   // has: weak foil evidence that names no finish on its own still tells a reverse holo from
-  // the same card's plain printing. All equal where the readings say nothing (a full-art card).
+  // the same card's plain printing. For a framed card: foil over a full-art card says nothing of
+  // its printing, which the catalog weighs by each card's chance of a full-art print.
   std::array<double, 4> log_likelihood{};
   // The layout: log P(readings | full-art card) / P(readings | framed art box). A full-art card
   // shows no art frame, and its foil, over the whole card, reaches the body.
