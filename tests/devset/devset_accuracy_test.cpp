@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -89,6 +90,68 @@ TEST_F(DevsetAccuracyTest, MeetsTheFloors) {
       << report()["failures"].dump(1);
   // Photos of an empty table answer null.
   EXPECT_EQ(report()["no_card_right"].get<int>(), report()["no_card_photos"].get<int>());
+}
+
+// `cardmint scan` answers as `cardmint eval` does, photo for photo: one recognizer behind both
+// commands, so eval's figures are scan's. On every seventh photo of the set (no-card photos
+// among them), copied with their manifest lines to a folder of their own, so that this test
+// does not wait for the whole set's evaluation.
+TEST(DevsetScanTest, ScanGivesEvalsAnswers) {
+  const fs::path devset = fs::path(CARDMINT_SOURCE_DIR) / "data/devset";
+  const fs::path dir =
+      fs::temp_directory_path() / ("cardmint-devset-scan-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "photos");
+  const std::string cli = CARDMINT_CLI_PATH;
+  const fs::path db = dir / "catalog.sqlite";
+  ASSERT_EQ(std::system((cli + " catalog import --from '" +
+                         (fs::path(CARDMINT_SOURCE_DIR) / "data/catalog").string() + "' --db '" +
+                         db.string() + "' > /dev/null 2>&1")
+                            .c_str()),
+            0);
+  std::map<std::string, nlohmann::json> truth;  // file → card id, or null
+  std::ifstream manifest(devset / "manifest.jsonl");
+  std::ofstream subset(dir / "photos" / "manifest.jsonl");
+  int line_number = 0;
+  for (std::string line; std::getline(manifest, line); ++line_number) {
+    if (line_number % 7 != 0) continue;
+    const nlohmann::json entry = nlohmann::json::parse(line);
+    const std::string file = entry["file"];
+    fs::copy_file(devset / file, dir / "photos" / file);
+    subset << line << "\n";
+    truth[file] = entry["card_id"];
+  }
+  subset.close();
+  ASSERT_GE(truth.size(), 30u);
+  const fs::path eval_out = dir / "eval.json";
+  ASSERT_EQ(std::system((cli + " eval '" + (dir / "photos").string() + "' --catalog-db '" +
+                         db.string() + "' --json > '" + eval_out.string() + "' 2> /dev/null")
+                            .c_str()),
+            0);
+  const nlohmann::json report = nlohmann::json::parse(read_all(eval_out), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << read_all(eval_out);
+  ASSERT_EQ(report["n"].get<size_t>(), truth.size());
+  // Eval's answer for each photo: the truth, unless it lists the photo as a wrong card.
+  std::map<std::string, nlohmann::json> eval_answer = truth;
+  for (const nlohmann::json& f : report["failures"]) {
+    if (f.contains("got")) eval_answer[f["file"].get<std::string>()] = f["got"];
+  }
+  std::string scan = cli + " scan";
+  for (const auto& [file, id] : truth) scan += " '" + (dir / "photos" / file).string() + "'";
+  const fs::path scan_out = dir / "scan.jsonl";
+  scan += " --catalog-db '" + db.string() + "' > '" + scan_out.string() + "' 2> /dev/null";
+  ASSERT_EQ(std::system(scan.c_str()), 0);
+  std::ifstream answers(scan_out);
+  size_t seen = 0;
+  for (std::string line; std::getline(answers, line); ++seen) {
+    const nlohmann::json answer = nlohmann::json::parse(line);
+    const std::string file = fs::path(answer["file"].get<std::string>()).filename().string();
+    ASSERT_TRUE(eval_answer.count(file)) << file;
+    const nlohmann::json got = answer["card"].is_null() ? nlohmann::json() : answer["card"]["id"];
+    EXPECT_EQ(got, eval_answer[file]) << file;
+  }
+  EXPECT_EQ(seen, truth.size());
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
 }
 
 }  // namespace
