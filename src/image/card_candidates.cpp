@@ -239,16 +239,7 @@ std::optional<Quad> widen_to_card_edge(const Candidate& chosen,
     point[i] = moves[i] ? moves[i]->point : q[i];
     dir[i] = moves[i] ? moves[i]->dir : unit(q[(i + 1) % 4] - q[i]);
   }
-  Quad out;
-  for (int i = 0; i < 4; ++i) {
-    const int p = (i + 3) % 4;
-    const double den = dir[p].x * dir[i].y - dir[p].y * dir[i].x;
-    if (std::abs(den) < 1e-9) return std::nullopt;
-    const cv::Point2d w = point[i] - point[p];
-    out[i] = point[p] + dir[p] * ((w.x * dir[i].y - w.y * dir[i].x) / den);
-  }
-  if (!is_convex(out) || signed_area(out) <= 0) return std::nullopt;
-  return out;
+  return quad_from_sides(point, dir);
 }
 
 }  // namespace cardmint::image

@@ -153,6 +153,19 @@ Quad short_side_first(const Quad& q) {
   return a <= b ? q : shifted(q, 1);
 }
 
+std::optional<Quad> quad_from_sides(const std::array<cv::Point2d, 4>& point,
+                                    const std::array<cv::Point2d, 4>& dir) {
+  Quad out;
+  for (int i = 0; i < 4; ++i) {
+    const int prev = (i + 3) % 4;
+    std::optional<cv::Point2d> p = intersect(point[prev], dir[prev], point[i], dir[i]);
+    if (!p) return std::nullopt;
+    out[i] = *p;
+  }
+  if (!is_convex(out) || signed_area(out) <= 0) return std::nullopt;
+  return out;
+}
+
 bool EdgeProbe::sample(double x, double y, cv::Vec3f* out) const {
   if (image_.cols < 2 || image_.rows < 2) return false;
   if (!(x >= 0 && y >= 0 && x <= image_.cols - 1 && y <= image_.rows - 1)) return false;
@@ -305,16 +318,7 @@ std::optional<Quad> EdgeProbe::refine(const Quad& q, double search_px, double ba
     line_point[side] = cv::Point2d(fit[2], fit[3]);
     line_dir[side] = dir;
   }
-  Quad out;
-  for (int i = 0; i < 4; ++i) {
-    const int prev = (i + 3) % 4;
-    std::optional<cv::Point2d> p =
-        intersect(line_point[prev], line_dir[prev], line_point[i], line_dir[i]);
-    if (!p) return std::nullopt;
-    out[i] = *p;
-  }
-  if (!is_convex(out) || signed_area(out) <= 0) return std::nullopt;
-  return out;
+  return quad_from_sides(line_point, line_dir);
 }
 
 cv::Vec3d EdgeProbe::mean_along(const Quad& q, int which, double offset_px) const {

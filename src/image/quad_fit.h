@@ -24,6 +24,11 @@ double aspect_ratio(const Quad& q);
 double max_corner_deviation_deg(const Quad& q);
 // Rotates a clockwise quad so that side 0→1 is one of the two shorter sides.
 Quad short_side_first(const Quad& q);
+// The quad whose side i runs through point[i] along dir[i] (corner i where sides i-1 and i
+// meet); nullopt when two neighbouring sides are parallel or the result is not a convex,
+// clockwise quad.
+std::optional<Quad> quad_from_sides(const std::array<cv::Point2d, 4>& point,
+                                    const std::array<cv::Point2d, 4>& dir);
 
 // Reads colour steps across lines in an 8-bit 3-channel image, sharing its pixels.
 class EdgeProbe {
