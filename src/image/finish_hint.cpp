@@ -455,8 +455,6 @@ FinishEstimate estimate(const cv::Mat& card) {
   const double reverse = ramp(reverse_evidence, 0.4, 0.5, 0.55, 0.62, 0.9, 0.88);
   double plain = 0.78 - 0.28 * std::max(ramp(holo_evidence, 2.5, 0, 3.5, 1),
                                         ramp(reverse_evidence, 0.2, 0, 0.4, 1));
-  out.holo_evidence = holo_evidence;
-  out.reverse_evidence = reverse_evidence;
   const bool seen =
       art.drift.measured && body.drift.measured && art.bend.measured && body.bend.measured;
   if (!seen) plain = std::min(plain, 0.55);  // part of the card could not be read

@@ -35,10 +35,6 @@ struct FinishEstimate {
   // In [0, 1]: how much darker a disc of the stamp's size below the art box's lower-left corner
   // is than the paper around it (0.65-0.95 for a stamp).
   double first_edition = 0;
-  // The comparisons the hint is drawn from (see finish_hint.cpp): how much more the art box
-  // turns than the body (holo), and the body than the art box (reverse holo).
-  double holo_evidence = 0;
-  double reverse_evidence = 0;
   // How well each printing explains these readings: log-likelihoods up to a common constant,
   // indexed by FinishHint. Unlike `hint`, this is for choosing among the printings one card
   // has: weak foil evidence that names no finish on its own still tells a reverse holo from
