@@ -31,6 +31,15 @@ std::string read_all(const fs::path& path) {
   return text.str();
 }
 
+// `cardmint catalog import` of the project's catalog into `db`, its output to `log`; the exit
+// status. Each test case runs in its own process under ctest, so each imports its own.
+int import_catalog(const fs::path& db, const fs::path& log) {
+  const std::string import = std::string(CARDMINT_CLI_PATH) + " catalog import --from '" +
+                             (fs::path(CARDMINT_SOURCE_DIR) / "data/catalog").string() +
+                             "' --db '" + db.string() + "' > '" + log.string() + "' 2>&1";
+  return std::system(import.c_str());
+}
+
 class DevsetAccuracyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -39,10 +48,7 @@ class DevsetAccuracyTest : public ::testing::Test {
     fs::create_directories(*dir_);
     const fs::path source(CARDMINT_SOURCE_DIR);
     const fs::path db = *dir_ / "catalog.sqlite";
-    const std::string import = std::string(CARDMINT_CLI_PATH) + " catalog import --from '" +
-                               (source / "data/catalog").string() + "' --db '" + db.string() +
-                               "' > '" + (*dir_ / "import.txt").string() + "' 2>&1";
-    import_exit_ = std::system(import.c_str());
+    import_exit_ = import_catalog(db, *dir_ / "import.txt");
     const fs::path devset = source / "data/devset";
     const std::string eval =
         std::string(CARDMINT_CLI_PATH) + " eval '" + devset.string() + "' --manifest '" +
@@ -103,11 +109,7 @@ TEST(DevsetScanTest, ScanGivesEvalsAnswers) {
   fs::create_directories(dir / "photos");
   const std::string cli = CARDMINT_CLI_PATH;
   const fs::path db = dir / "catalog.sqlite";
-  ASSERT_EQ(std::system((cli + " catalog import --from '" +
-                         (fs::path(CARDMINT_SOURCE_DIR) / "data/catalog").string() + "' --db '" +
-                         db.string() + "' > /dev/null 2>&1")
-                            .c_str()),
-            0);
+  ASSERT_EQ(import_catalog(db, dir / "import.txt"), 0) << read_all(dir / "import.txt");
   std::map<std::string, nlohmann::json> truth;  // file → card id, or null
   std::ifstream manifest(devset / "manifest.jsonl");
   std::ofstream subset(dir / "photos" / "manifest.jsonl");
