@@ -6,12 +6,14 @@
 #include <cctype>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
 #include "base/elapsed.h"
 #include "base/log.h"
+#include "image/motion_blur.h"
 #include "image/text_bands.h"
 #include "image/text_lines.h"
 #include "ocr/ocr_reader.h"
@@ -60,6 +62,15 @@ constexpr int kNameWidening = 8;
 constexpr std::size_t kMaxBodyLines = 6;
 constexpr std::size_t kMaxBodyRows = 4;
 constexpr image::TextLineOptions kBodyLines{.min_char_height = 10, .max_char_height = 60};
+// Motion blur is taken out of a card the reading could not settle when its path is at least this
+// long on the rectified card; shorter smears leave the number readable as it is. Measured with
+// `cardmint eval`, exact printing on the development set and on generated seeds 7 / 31 / 102:
+// 89.5 / 81.3 / 80.0 / 87.0 % without the deblurred reading, 90.0 / 81.3 / 81.3 / 87.7 % with it,
+// none confidently wrong; a second reading with the path 15 % shorter lost 3 of those.
+constexpr double kMinMotionBlurPx = 7.0;
+// Wiener noise-to-signal of that deblurring: 0.005 rings JPEG noise into false strokes and 0.04
+// leaves the smear; on the ten worst-smeared development photos 0.01-0.04 read the same.
+constexpr double kDeblurNoiseToSignal = 0.02;
 
 // One way of reading a line: the character height it is scaled to, and the enhancement.
 struct ReadStyle {
@@ -352,7 +363,6 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
       // printing less: "8" alone fits one of forty Ninetales by chance.
       if (!name.empty() && !strip.text.empty() && !match->candidates.empty())
         confidence *= 0.5 + 0.5 * match->candidates[0].number_score;
-      // Confidence first: a name alone scores 1.0 on each of its printings, but only its
       // confidence says that a name with a number singles one out.
       const double score = best_score(*match);
       if (!have || confidence > best.confidence ||
@@ -418,20 +428,41 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   return best;
 }
 
-// The card read once, and read again harder when the first reading does not settle it.
+// Whether `reading` is sure enough to stop reading the card.
+bool settled(const Result<Reading>& reading, double reread_below) {
+  return !reading.ok() || reading->confidence >= reread_below;
+}
+
+// The card read once, and read again harder while that does not settle it: more styles; then the
+// body's attack names, which help only a sure name; then, when the picture shows a hand's motion
+// blur, the card with the blur taken out, its lines added to what was read so far (a name read
+// before and a number read only now pair up).
 Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& reader,
                                const image::RgbImage& card, const catalog::MatchHints& hints,
                                double reread_below) {
   CardText text;
   if (Status s = read_card_text(reader, card, Pass::kFirst, text); !s.ok()) return s;
-  Result<Reading> first = match_text(catalog, text, hints);
-  if (!first.ok() || first->confidence >= reread_below) return first;
+  Result<Reading> reading = match_text(catalog, text, hints);
+  if (settled(reading, reread_below)) return reading;
   if (Status s = read_card_text(reader, card, Pass::kSecond, text); !s.ok()) return s;
-  Result<Reading> second = match_text(catalog, text, hints);
-  if (!second.ok() || second->confidence >= reread_below || !second->name_clear) return second;
-  // Only now the body: its lines cost as much again, and help only a sure name.
-  if (Status s = read_body_text(reader, card, text); !s.ok()) return s;
-  return match_text(catalog, text, hints);
+  reading = match_text(catalog, text, hints);
+  if (settled(reading, reread_below)) return reading;
+  if (reading->name_clear) {
+    if (Status s = read_body_text(reader, card, text); !s.ok()) return s;
+    reading = match_text(catalog, text, hints);
+    if (settled(reading, reread_below)) return reading;
+  }
+  const std::optional<image::MotionBlur> blur = image::estimate_motion_blur(card, kMinMotionBlurPx);
+  if (!blur) return reading;
+  Result<image::RgbImage> sharpened = image::remove_motion_blur(card, *blur, kDeblurNoiseToSignal);
+  if (!sharpened.ok()) return sharpened.status();
+  if (Status s = read_card_text(reader, *sharpened, Pass::kSecond, text); !s.ok()) return s;
+  Result<Reading> deblurred = match_text(catalog, text, hints);
+  if (deblurred.ok() && !settled(deblurred, reread_below) && deblurred->name_clear) {
+    if (Status s = read_body_text(reader, *sharpened, text); !s.ok()) return s;
+    deblurred = match_text(catalog, text, hints);
+  }
+  return deblurred;
 }
 
 }  // namespace

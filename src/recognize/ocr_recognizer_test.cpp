@@ -19,10 +19,14 @@ namespace {
 constexpr int kCardWidth = 744;
 constexpr int kCardHeight = 1039;
 
-Recognition recognize_face(const image::test::FaceOptions& face) {
+// `face` at rectify_card()'s size, smeared `smear_px` along a path at `smear_deg` when that is
+// not 0.
+Recognition recognize_face(const image::test::FaceOptions& face, double smear_px = 0,
+                           double smear_deg = 0) {
   cv::Mat resized;
   cv::resize(image::test::render_face(face), resized, cv::Size(kCardWidth, kCardHeight), 0, 0,
              cv::INTER_AREA);
+  if (smear_px > 0) resized = image::test::smear_in_a_line(resized, smear_px, smear_deg);
   image::RectifiedCard card;
   card.card = image::test::to_rgb_image(resized);
   card.orientation_confidence = 1.0;
@@ -85,6 +89,19 @@ TEST(OcrRecognizerTest, AStageLabelBesideTheNameIsNoPartOfIt) {
   ASSERT_TRUE(r.card.has_value()) << r.unknown_reason;
   EXPECT_EQ(r.ocr->name, "Blastoise");
   EXPECT_EQ(r.card->id, "base1-2");
+}
+
+// A hand that moved during the exposure: the number is a smear until the blur, found from the
+// picture alone, is taken out.
+TEST(OcrRecognizerTest, ReadsAMotionBlurredCardOnceTheBlurIsTakenOut) {
+  // Unread without the deblurring: Pikachu promos SM183 and SM234 at 0.42 and 0.18.
+  for (const auto& [length, angle] : {std::pair{11.0, 20.0}, {12.0, 60.0}}) {
+    SCOPED_TRACE(testing::Message() << length << " px at " << angle << " degrees");
+    const Recognition r = recognize_face({}, length, angle);  // Pikachu 58/102
+    ASSERT_TRUE(r.card.has_value()) << r.unknown_reason;
+    EXPECT_EQ(r.card->id, "base1-58");
+    EXPECT_NE(r.ocr->number_line.find("58/102"), std::string::npos) << r.ocr->number_line;
+  }
 }
 
 TEST(OcrRecognizerTest, WithoutNumberOrAttacksTheNameAloneIsUnsure) {
