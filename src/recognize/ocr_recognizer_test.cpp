@@ -104,6 +104,17 @@ TEST(OcrRecognizerTest, ReadsAMotionBlurredCardOnceTheBlurIsTakenOut) {
   }
 }
 
+// Noise on the strip that reads as a lone "1" names Wizards promo 1, a Pikachu; that is a
+// guess, and must not come back as a sure answer.
+TEST(OcrRecognizerTest, AShortNumberReadOutOfNoiseIsNeverSure) {
+  image::test::FaceOptions face;
+  face.number = "WHI 1 He";  // on a Pikachu face
+  const Recognition r = recognize_face(face);
+  ASSERT_TRUE(r.card.has_value()) << r.unknown_reason;
+  EXPECT_EQ(r.card->id, "basep-1");
+  EXPECT_LT(r.confidence, 0.85);
+}
+
 TEST(OcrRecognizerTest, WithoutNumberOrAttacksTheNameAloneIsUnsure) {
   const Recognition r = recognize_face(pikachu_without_number({}));
   ASSERT_FALSE(r.candidates.empty());
