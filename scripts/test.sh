@@ -10,6 +10,15 @@ build=$("$here/scripts/build.sh" "$here/build")
 echo "== all tests ($build)"
 (cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 900)
 
+# A build without the tests (-DCARDMINT_BUILD_TESTS=OFF) must still configure: a test-only
+# target named outside its guard once broke it. Configuring is enough to catch that.
+echo "== configure without tests"
+llama_dir=$("$here/scripts/build-llama.sh" | tail -n 1)
+mkdir -p "$here/build-notests"
+cmake -S "$here" -B "$here/build-notests" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DLLAMA_CPP_DIR="$llama_dir" -DCARDMINT_BUILD_TESTS=OFF > "$here/build-notests/configure.log" 2>&1 ||
+  { cat "$here/build-notests/configure.log"; exit 1; }
+
 asan=$("$here/scripts/build.sh" "$here/build-asan" -DCARDMINT_SANITIZE=ON)
 echo "== unit tests under ASan+UBSan ($asan)"
 # LeakSanitizer stays on; llama.cpp's static globals are freed at exit.
