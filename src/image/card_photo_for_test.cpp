@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "card_photo/photo_effects.h"
 #include "image/cv_interop.h"
 
 namespace cardmint::image::test {
@@ -400,15 +401,13 @@ PhotoOptions random_pose(Desk desk, std::uint32_t seed) {
 RgbImage to_rgb_image(const cv::Mat& rgb) { return rgb_image_of(rgb); }
 
 cv::Mat smear_in_a_line(const cv::Mat& picture, double length_px, double angle_deg) {
-  const int side = static_cast<int>(std::ceil(length_px)) | 1;
-  cv::Mat kernel = cv::Mat::zeros(side, side, CV_32F);
-  const double a = angle_deg * CV_PI / 180;
-  const cv::Point2d centre(side / 2.0, side / 2.0),
-      half(std::cos(a) * length_px / 2, std::sin(a) * length_px / 2);
-  cv::line(kernel, centre - half, centre + half, cv::Scalar(1.0), 1, cv::LINE_AA);
-  kernel /= cv::sum(kernel)[0];
+  cv::Mat frame;
+  picture.convertTo(frame, CV_32FC3);
+  card_photo::apply_blur(
+      frame,
+      {.kind = card_photo::BlurKind::kMotion, .length_px = length_px, .angle_deg = angle_deg});
   cv::Mat out;
-  cv::filter2D(picture, out, -1, kernel, cv::Point(-1, -1), 0, cv::BORDER_REFLECT);
+  frame.convertTo(out, picture.type());
   return out;
 }
 

@@ -72,9 +72,9 @@ PhotoOptions random_pose(Desk desk, std::uint32_t seed);
 
 RgbImage to_rgb_image(const cv::Mat& rgb);
 
-// `picture` smeared along a straight path `length_px` long at `angle_deg`, as a hand moving during
-// the exposure smears it; the kernel is one line of pixels, as the photo generator draws it
-// (OpenCV draws no anti-aliasing on float pictures).
+// `picture` (8-bit R G B) smeared along a straight path `length_px` long at `angle_deg`, as a
+// hand moving during the exposure smears it: the photo generator's motion blur, whose kernel is
+// one line of pixels (OpenCV draws no anti-aliasing on float pictures).
 cv::Mat smear_in_a_line(const cv::Mat& picture, double length_px, double angle_deg);
 
 }  // namespace cardmint::image::test
