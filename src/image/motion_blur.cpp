@@ -13,13 +13,13 @@ namespace {
 // Paths longer than this are not searched: no text survives them, and the cepstrum's dip
 // weakens with length while its neighbourhood's noise does not.
 constexpr int kMaxPathPx = 24;
-// The cepstrum is taken over at most this square of the picture's centre: a power of two for the
-// FFT, and on a rectified card the art, name and text, which carry the spectral zeros best.
+// The cepstrum is taken over at most this square of the picture's centre: it bounds the FFT's
+// cost, and on a rectified card it holds the art, name and text, which carry the spectral zeros.
 constexpr int kMaxWindowPx = 1024;
 // A dip must stand this many standard deviations below the searched disc to count as blur. On
-// the development set's rectified cards, 11 of the 24 photos smeared 6 pixels or more pass 5, and
-// 2 of the 176 others (defocus, or none, whose print spaces out by chance); at 3, about 50 of the
-// others pass, and their deblurred readings flip answers at random.
+// the development set's rectified cards (paths of 7 pixels or more), 11 of the 24 photos smeared
+// 6 pixels or more pass 5, and 2 of the 176 others (defocus, or none, whose print spaces out by
+// chance); at 3, 18 and 66 pass, and the others' deblurred readings flip answers at random.
 constexpr double kMinStrength = 5.0;
 
 // Real cepstrum of the grey centre square of `image`: IDFT(log |DFT(windowed picture)|).
