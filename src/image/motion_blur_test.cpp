@@ -12,8 +12,8 @@
 namespace cardmint::image {
 namespace {
 
-// A card-sized picture of print: lines of text of several sizes over blocks of colour, with grain
-// and JPEG-like noise, as a rectified card shows them.
+// A card-sized picture of print: lines of text of several sizes over blocks of colour, with
+// sensor grain, as a rectified card shows them.
 cv::Mat printed_page(unsigned seed) {
   cv::Mat page(1039, 744, CV_8UC3, cv::Scalar(225, 215, 90));
   cv::RNG rng(seed);

@@ -94,7 +94,7 @@ TEST(OcrRecognizerTest, AStageLabelBesideTheNameIsNoPartOfIt) {
 // A hand that moved during the exposure: the number is a smear until the blur, found from the
 // picture alone, is taken out.
 TEST(OcrRecognizerTest, ReadsAMotionBlurredCardOnceTheBlurIsTakenOut) {
-  // Unread without the deblurring: Pikachu promos SM183 and SM234 at 0.42 and 0.18.
+  // Without the deblurring these answer other Pikachu: smp-SM183 and cel25-5.
   for (const auto& [length, angle] : {std::pair{11.0, 20.0}, {12.0, 60.0}}) {
     SCOPED_TRACE(testing::Message() << length << " px at " << angle << " degrees");
     const Recognition r = recognize_face({}, length, angle);  // Pikachu 58/102
