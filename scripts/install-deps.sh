@@ -6,7 +6,7 @@ PACKAGES=(
   build-essential cmake git pkg-config ca-certificates curl openssl
   libopencv-dev libopencv-contrib-dev
   libtesseract-dev tesseract-ocr tesseract-ocr-eng libleptonica-dev libfreetype-dev zlib1g-dev
-  libsqlite3-dev sqlite3 libhiredis-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsqlite3-dev sqlite3 libhiredis-dev libxxhash-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server nginx prometheus wrk
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-urw-base35

@@ -1,6 +1,6 @@
 #pragma once
-// Private to image/: the bridge between RgbImage and cv::Mat. Only image/ .cpp files (and their
-// tests) include this, so OpenCV types never reach a public header.
+// The bridge between RgbImage and cv::Mat, for the .cpp files of the stages that compute on
+// pixels (image/, hash/) and their tests, so OpenCV types never reach a public header.
 // Thread-safe: free functions with no shared state.
 
 #include <cstddef>

@@ -40,4 +40,10 @@ struct ImageHeader {
 [[nodiscard]] Result<RgbImage> decode_image(std::span<const std::uint8_t> bytes,
                                             const DecodeLimits& limits);
 
+// The same checks and errors, decoded at 1/2, 1/4 or 1/8 size: the smallest of those whose
+// longest side is still at least `min_long_side` (full size when none is; 0 = full size). For
+// the cache's hash, which needs a card a few hundred pixels tall, not a legible number.
+[[nodiscard]] Result<RgbImage> decode_image_reduced(std::span<const std::uint8_t> bytes,
+                                                    const DecodeLimits& limits, int min_long_side);
+
 }  // namespace cardmint::image

@@ -1,0 +1,83 @@
+#include "hash/photo_card_hash.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "hash/perceptual_hash.h"
+#include "image/card_detector.h"
+#include "image/card_rectifier.h"
+#include "image/image_decoder.h"
+
+namespace cardmint::hash {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// The detector searches a 640 px copy anyway, so a decode whose long side is at least that loses
+// nothing for finding the card; a 1600x1200 JPEG decodes at 1/2.
+constexpr int kDecodeLongSide = 640;
+constexpr image::RectifyOptions kHashCardSize{248, 346};
+
+// Warps `quad` of `photo` to the hash's card size and hashes it both ways up.
+Result<PhotoCardHash> hash_quad(const image::RgbImage& photo, const image::CardQuad& quad) {
+  Result<image::RectifiedCard> rectified = image::rectify_card(photo, quad, kHashCardSize);
+  if (!rectified.ok()) return rectified.status();
+  Result<CardHash> hash = perceptual_hash(rectified->card);
+  if (!hash.ok()) return hash.status();
+  Result<image::RgbImage> turned = image::rotate_image(rectified->card, 180);
+  if (!turned.ok()) return turned.status();
+  Result<CardHash> turned_hash = perceptual_hash(*turned);
+  if (!turned_hash.ok()) return turned_hash.status();
+  PhotoCardHash out;
+  out.hash = *hash;
+  out.turned_hash = *turned_hash;
+  out.card = std::move(rectified->card);
+  out.orientation_confidence = rectified->orientation_confidence;
+  return out;
+}
+
+}  // namespace
+
+Result<PhotoCardHash> hash_card_in_photo(std::span<const std::uint8_t> bytes,
+                                         const image::DecodeLimits& limits) {
+  const auto start = Clock::now();
+  Result<image::RgbImage> photo = image::decode_image_reduced(bytes, limits, kDecodeLongSide);
+  if (!photo.ok()) return photo.status();
+  const auto decoded_at = Clock::now();
+  Result<image::CardQuad> quad = image::find_card(*photo);
+  if (!quad.ok()) return quad.status();
+  Result<PhotoCardHash> out = hash_quad(*photo, *quad);
+  if (!out.ok()) return out.status();
+  out->decode_ms = ms_between(start, decoded_at);
+  out->rectify_ms = ms_between(decoded_at, Clock::now());
+  return out;
+}
+
+Result<PhotoCardHash> hash_reference_image(std::span<const std::uint8_t> bytes,
+                                           const image::DecodeLimits& limits) {
+  Result<PhotoCardHash> in_photo = hash_card_in_photo(bytes, limits);
+  if (in_photo.ok() || in_photo.status().code() != StatusCode::kNotFound) return in_photo;
+  Result<image::RgbImage> scan = image::decode_image_reduced(bytes, limits, kDecodeLongSide);
+  if (!scan.ok()) return scan.status();
+  const double w = scan->width, h = scan->height;
+  const double aspect = std::min(w, h) / std::max(w, h);
+  constexpr double kCardAspect = 63.0 / 88.0;
+  if (std::abs(aspect / kCardAspect - 1.0) > 0.06) {
+    return Status::not_found(fmt::format("{}; and a {}x{} image is not a card-shaped scan",
+                                         in_photo.status().message(), scan->width, scan->height));
+  }
+  image::CardQuad whole;
+  whole.corners = {image::Point2{-0.5, -0.5}, image::Point2{w - 0.5, -0.5},
+                   image::Point2{w - 0.5, h - 0.5}, image::Point2{-0.5, h - 0.5}};
+  whole.score = 1;
+  return hash_quad(*scan, whole);
+}
+
+}  // namespace cardmint::hash
