@@ -308,6 +308,16 @@ Result<std::vector<Finish>> Catalog::printings(std::string_view card_id) const {
   return out;
 }
 
+Result<int> Catalog::lookalike_count(std::string_view card_id) const {
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  sqlite3_stmt* s = conn->lookalikes.get();
+  StmtReset reset{s};
+  bind_text(s, 1, card_id);
+  const int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) return sqlite_status(conn->db.get(), rc, "counting lookalike cards");
+  return sqlite3_column_int(s, 0);
+}
+
 Result<std::vector<CardSet>> Catalog::list_sets() const {
   ConnectionPool::Lease conn = impl_->pool->acquire();
   sqlite3_stmt* s = conn->list_sets.get();
@@ -418,6 +428,7 @@ Result<CatalogStats> Catalog::stats() const {
     const std::string key = column_text(meta->get(), 0);
     if (key == "source_format") out.source_format = column_text(meta->get(), 1);
     if (key == "imported_at_utc") out.imported_at_utc = column_text(meta->get(), 1);
+    if (key == "build_id") out.build_id = column_text(meta->get(), 1);
   }
   return out;
 }

@@ -112,6 +112,7 @@ struct CatalogStats {
   int distinct_names = 0;
   std::string source_format;
   std::string imported_at_utc;
+  std::string build_id;  // new with every import: what the cache checks its entries against
 };
 
 class Catalog {
@@ -127,6 +128,11 @@ class Catalog {
   [[nodiscard]] Result<CardSet> get_set(std::string_view set_id) const;
   // The card's finishes in kAllFinishes order; not_found for an unknown card.
   [[nodiscard]] Result<std::vector<Finish>> printings(std::string_view card_id) const;
+  // Other cards that may print this card's very picture. A reprint keeps the artwork and the
+  // text, and the catalog cannot say which cards are reprints, so every card with the same name,
+  // HP and attacks by the same illustrator (or with none on record) counts: 6,611 of the
+  // 23,546 TCGdex cards have one. A picture match alone cannot tell these apart.
+  [[nodiscard]] Result<int> lookalike_count(std::string_view card_id) const;
   [[nodiscard]] Result<std::vector<CardSet>> list_sets() const;  // by release date
   [[nodiscard]] Result<std::vector<Card>> cards_in_set(std::string_view set_id) const;
 

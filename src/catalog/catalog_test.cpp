@@ -173,6 +173,18 @@ TEST_F(RealCatalogTest, GetCardSetAndPrintings) {
   EXPECT_EQ(cards->size(), 102u);
 }
 
+TEST_F(RealCatalogTest, LookalikesAreCardsThatMayPrintTheSamePicture) {
+  // Base Set 2 reprinted Base Set's Pikachu, artwork and text alike.
+  Result<int> pikachu = catalog().lookalike_count("base1-58");
+  ASSERT_TRUE(pikachu.ok()) << pikachu.status().to_string();
+  EXPECT_GE(*pikachu, 1);
+  // Baltoy (ex13-59) and Vulpix (me01-138): no other card has their name, text and artist.
+  EXPECT_EQ(catalog().lookalike_count("ex13-59").value(), 0);
+  EXPECT_EQ(catalog().lookalike_count("me01-138").value(), 0);
+  EXPECT_EQ(catalog().lookalike_count("nope-1").value(), 0);
+  EXPECT_EQ(catalog().stats()->build_id.empty(), false);
+}
+
 TEST_F(RealCatalogTest, FindByNumberMatchesTheSetSize) {
   Result<std::vector<Card>> pikachu = catalog().find_by_number("058", 102);
   ASSERT_TRUE(pikachu.ok());

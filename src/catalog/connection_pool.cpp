@@ -54,6 +54,11 @@ Result<std::unique_ptr<ReadConnection>> open_connection(const std::filesystem::p
       {&conn->list_sets, std::string(kSetColumns) + "ORDER BY s.release_date, s.id"},
       {&conn->cards_in_set, std::string(kCardColumns) + "WHERE c.set_id = ? ORDER BY c.rowid"},
       {&conn->printings, "SELECT finish FROM printings WHERE card_id = ?"},
+      {&conn->lookalikes,
+       "SELECT count(*) FROM cards c JOIN cards d ON d.name_norm = c.name_norm AND d.id <> c.id "
+       "AND d.hp IS c.hp AND d.attack_names = c.attack_names "
+       "WHERE c.id = ? AND (c.illustrator IS NULL OR d.illustrator IS NULL OR "
+       "d.illustrator = c.illustrator)"},
   };
   for (auto& [stmt, sql] : statements) {
     Result<SqliteStmt> prepared = prepare_sql(h, sql);

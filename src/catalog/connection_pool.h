@@ -22,6 +22,7 @@ struct ReadConnection {
   SqliteStmt list_sets;
   SqliteStmt cards_in_set;
   SqliteStmt printings;
+  SqliteStmt lookalikes;
 };
 
 class ConnectionPool {

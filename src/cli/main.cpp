@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "base/log.h"
+#include "cli/bench_cache_command.h"
 #include "cli/bench_catalog_command.h"
 #include "cli/bench_vlm_command.h"
 #include "cli/catalog_command.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   bench->require_subcommand(1);
   cardmint::cli::register_bench_vlm_command(*bench);
   cardmint::cli::register_bench_catalog_command(*bench);
+  cardmint::cli::register_bench_cache_command(*bench);
 
   CLI11_PARSE(app, argc, argv);
   return 0;
