@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "catalog/catalog.h"
 #include "catalog/catalog_import.h"
+#include "cli/add_images_command.h"
 
 namespace cardmint::cli {
 namespace {
@@ -145,8 +146,9 @@ int run_lookup(const LookupFlags& flags) {
 }  // namespace
 
 void register_catalog_command(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("catalog", "the card catalog: import, lookup");
+  CLI::App* cmd = app.add_subcommand("catalog", "the card catalog: import, lookup, add-images");
   cmd->require_subcommand(1);
+  register_add_images_command(*cmd);
 
   auto import_flags = std::make_shared<ImportFlags>();
   CLI::App* import = cmd->add_subcommand("import", "rebuild the SQLite catalog from source data");

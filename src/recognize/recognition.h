@@ -41,7 +41,18 @@ struct RecognitionTimings {
   double prefill_ms = 0;
   double generate_ms = 0;
   double queue_ms = 0;  // waiting for the model thread
+  // The cache's own view of the upload: a reduced decode, the card found and rectified small,
+  // its perceptual hash (only with a cache).
+  double hash_ms = 0;
+  double cache_ms = 0;  // the lookups: bytes digest, hash index, catalog confirmation
   double total_ms = 0;
+};
+
+// How a cached answer was found.
+struct CacheAnswer {
+  std::string hit;      // "bytes": the same file again; "exact" / "fuzzy": the card's hash
+  int distance = 0;     // bits between the hashes, of 128
+  bool shared = false;  // from another instance, through Redis
 };
 
 struct TokenCounts {
@@ -57,8 +68,11 @@ struct Recognition {
   // 0..1, that the card's finish is right given the card: foil readings can tell a reverse holo
   // from its plain printing only so well (catalog.h's MatchResult::finish_confidence).
   double finish_confidence = 0;
-  std::string source;            // "vlm-256m", "vlm-500m", ...
-  std::string raw_model_output;  // the model's text, untrusted; service/ embeds it if it parses
+  // "cache" (answered before), "hash" (a reference image of the printing), "ocr", "vlm-256m",
+  // "vlm-500m", ...
+  std::string source;
+  std::optional<CacheAnswer> cache;  // set when source is "cache" or "hash"
+  std::string raw_model_output;      // the model's text, untrusted; service/ embeds it if it parses
   std::vector<Candidate> candidates;  // best first; the card, when known, is the first
   std::optional<OcrReading> ocr;
   std::string finish_hint;  // "normal" | "holo" | "reverse holo" | "first edition" (foil, stamp)

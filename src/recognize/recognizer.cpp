@@ -6,6 +6,8 @@
 
 #include "base/elapsed.h"
 #include "catalog/catalog.h"
+#include "hash/photo_card_hash.h"
+#include "hash/upload_digest.h"
 #include "image/border_colour.h"
 #include "image/card_detector.h"
 #include "image/card_rectifier.h"
@@ -40,11 +42,29 @@ image::FinishHint to_image_hint(catalog::Finish finish) {
 
 }  // namespace
 
+// What the cache path learned about an upload, for remembering its answer on a miss.
+struct CacheKeys {
+  hash::UploadDigest digest;
+  std::optional<hash::PhotoCardHash> photo;  // none when no card was found in the reduced decode
+};
+
 struct Recognizer::Impl {
   RecognizerOptions options;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<OcrRecognizer> ocr;
-  std::unique_ptr<VlmWorker> worker;  // null without a model
+  std::unique_ptr<VlmWorker> worker;        // null without a model
+  std::unique_ptr<cache::CardCache> cache;  // null without one
+
+  // The cached answer for this upload, or nullopt (with `keys` filled for remember()). Errors:
+  // the decode errors, found on the reduced decode exactly as the full one would find them.
+  Result<std::optional<Recognition>> answer_from_cache(std::span<const std::uint8_t> bytes,
+                                                       CacheKeys& keys,
+                                                       RecognitionTimings& timings) const;
+  // The hit as an answer, or nullopt when the catalog does not back it: the card is gone, or
+  // (for a hit by hash) another card may print the same picture, or the photo's foil readings
+  // favour another of the card's printings than the one remembered.
+  std::optional<Recognition> confirm(const cache::CacheHit& hit,
+                                     const hash::PhotoCardHash* photo) const;
 
   // Asks the model about `picture` and snaps its reading to the catalog. `base` carries the work
   // done so far (timings, OCR reading); the result replaces its answer only when surer.
@@ -65,6 +85,16 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& op
   OcrRecognizerOptions ocr_options;
   ocr_options.min_candidate_score = options.min_candidate_score;
   impl->ocr = std::make_unique<OcrRecognizer>(*impl->catalog, ocr_options);
+  if (options.cache) {
+    Result<catalog::CatalogStats> stats = impl->catalog->stats();
+    if (!stats.ok()) return stats.status();
+    const catalog::Catalog& known = *impl->catalog;
+    Result<std::unique_ptr<cache::CardCache>> cache = cache::CardCache::open(
+        *options.cache, stats->build_id,
+        [&known](std::string_view card_id) { return known.get_card(card_id).ok(); });
+    if (!cache.ok()) return cache.status();
+    impl->cache = std::move(cache).value();
+  }
   if (options.vlm) {
     vlm::VlmOptions vlm_options = *options.vlm;
     if (vlm_options.system_prompt.empty()) vlm_options.system_prompt = vlm::card_prompt();
@@ -78,6 +108,93 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& op
 
 void Recognizer::drain() {
   if (impl_->worker) impl_->worker->stop_accepting();
+}
+
+std::optional<cache::CardCacheStats> Recognizer::cache_stats() const {
+  if (!impl_->cache) return std::nullopt;
+  return impl_->cache->stats();
+}
+
+Result<std::optional<Recognition>> Recognizer::Impl::answer_from_cache(
+    std::span<const std::uint8_t> bytes, CacheKeys& keys, RecognitionTimings& timings) const {
+  const auto start = Clock::now();
+  keys.digest = hash::upload_digest(bytes);
+  if (std::optional<cache::CacheHit> hit = cache->find_bytes(keys.digest)) {
+    if (std::optional<Recognition> answer = confirm(*hit, nullptr)) {
+      answer->timings.cache_ms = ms_between(start, Clock::now());
+      return answer;
+    }
+  }
+  const auto hashing_at = Clock::now();
+  Result<hash::PhotoCardHash> photo = hash::hash_card_in_photo(bytes, options.decode_limits);
+  timings.hash_ms = ms_between(hashing_at, Clock::now());
+  if (!photo.ok()) {
+    // No card in the small picture: the full-size path looks again and says why.
+    if (photo.status().code() == StatusCode::kNotFound) return std::optional<Recognition>();
+    return photo.status();
+  }
+  keys.photo = std::move(photo).value();
+  const auto lookup_at = Clock::now();
+  std::optional<Recognition> answer;
+  if (std::optional<cache::CacheHit> hit =
+          cache->find_card(keys.photo->hash, keys.photo->turned_hash))
+    answer = confirm(*hit, &*keys.photo);
+  timings.cache_ms = ms_between(start, hashing_at) + ms_between(lookup_at, Clock::now());
+  if (answer) {
+    answer->timings.decode_ms = keys.photo->decode_ms;
+    answer->timings.hash_ms = timings.hash_ms;
+    answer->timings.cache_ms = timings.cache_ms;
+  }
+  return answer;
+}
+
+std::optional<Recognition> Recognizer::Impl::confirm(const cache::CacheHit& hit,
+                                                     const hash::PhotoCardHash* photo) const {
+  Result<catalog::Card> card = catalog->get_card(hit.card.card_id);
+  std::optional<catalog::Finish> finish = catalog::parse_finish(hit.card.finish);
+  if (!card.ok() || !finish ||
+      std::find(card->printings.begin(), card->printings.end(), *finish) == card->printings.end())
+    return std::nullopt;
+  double finish_confidence = hit.card.finish_confidence;
+  if (photo != nullptr) {
+    Result<int> lookalikes = catalog->lookalike_count(card->id);
+    if (!lookalikes.ok() || *lookalikes > 0) return std::nullopt;
+    if (card->printings.size() > 1) {
+      // The hash cannot see foil: this photo's own readings must favour the remembered finish
+      // among the card's printings, as the recognizer would weigh them.
+      Result<image::FinishEstimate> readings = image::estimate_finish(photo->card);
+      if (!readings.ok()) return std::nullopt;
+      double best = -1e300, total = 0, mine = 0;
+      std::optional<catalog::Finish> favoured;
+      for (catalog::Finish f : card->printings) {
+        const double ll = readings->log_likelihood[std::size_t(to_image_hint(f))];
+        if (ll > best) {
+          best = ll;
+          favoured = f;
+        }
+      }
+      if (favoured != finish) return std::nullopt;
+      for (catalog::Finish f : card->printings) {
+        const double p = std::exp(readings->log_likelihood[std::size_t(to_image_hint(f))] - best);
+        total += p;
+        if (f == *finish) mine = p;
+      }
+      finish_confidence = mine / total;
+    } else {
+      finish_confidence = 1.0;
+    }
+  }
+  Recognition out;
+  catalog::MatchCandidate candidate;
+  candidate.card = std::move(card).value();
+  candidate.finish = *finish;
+  out.card = to_card_match(*catalog, candidate);
+  out.confidence = hit.card.confidence;
+  out.finish_confidence = finish_confidence;
+  out.candidates.push_back({*out.card, hit.card.confidence});
+  out.source = hit.card.source == "reference" ? "hash" : "cache";
+  out.cache = CacheAnswer{std::string(cache::hit_kind_name(hit.kind)), hit.distance, hit.shared};
+  return out;
 }
 
 Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& picture,
@@ -143,6 +260,19 @@ Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& pictu
 Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_bytes) {
   const Impl& m = *impl_;
   const auto start = Clock::now();
+  CacheKeys keys;
+  RecognitionTimings cache_timings;
+  if (m.cache) {
+    Result<std::optional<Recognition>> cached =
+        m.answer_from_cache(image_bytes, keys, cache_timings);
+    if (!cached.ok()) return cached.status();
+    if (cached->has_value()) {
+      Recognition answer = std::move(cached->value());
+      answer.timings.total_ms = ms_between(start, Clock::now());
+      return answer;
+    }
+  }
+  const auto full_path_at = Clock::now();
   Result<image::RgbImage> decoded = image::decode_image(image_bytes, m.options.decode_limits);
   if (!decoded.ok()) return decoded.status();
   const auto decoded_at = Clock::now();
@@ -190,7 +320,9 @@ Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_by
     out.unknown_reason = quad.status().message();
     out.timings.preprocess_ms = ms_between(decoded_at, Clock::now());
   }
-  out.timings.decode_ms = ms_between(start, decoded_at);
+  out.timings.decode_ms = ms_between(full_path_at, decoded_at);
+  out.timings.hash_ms = cache_timings.hash_ms;
+  out.timings.cache_ms = cache_timings.cache_ms;
 
   if (m.worker && (!out.card || out.confidence < m.options.escalate_below)) {
     // The rectified card is the model's best view (one tile); without one, the whole photo.
@@ -198,6 +330,12 @@ Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_by
         m.consult_model(rectified ? rectified->card : *decoded, hints, std::move(out));
     if (!consulted.ok()) return consulted.status();
     out = std::move(consulted).value();
+  }
+  // Only a sure answer is worth repeating: the cache never makes an answer surer than it was.
+  if (m.cache && keys.photo && out.card && out.confidence >= m.options.escalate_below) {
+    cache::CachedCard remembered{out.card->id, out.card->finish, out.confidence,
+                                 out.finish_confidence, out.source};
+    m.cache->remember(keys.digest, keys.photo->hash, remembered);
   }
   out.timings.total_ms = ms_between(start, Clock::now());
   return out;

@@ -1,5 +1,6 @@
 #pragma once
-// The recognition pipeline behind /recognize and `cardmint scan`: decode → find and rectify the
+// The recognition pipeline behind /recognize and `cardmint scan`: the cache (the same bytes, or
+// the card's perceptual hash, confirmed against the catalog) → decode → find and rectify the
 // card → OCR + catalog → (when unsure and a model is configured) SmolVLM, snapped to the catalog.
 // Thread-safe: any number of HTTP threads call recognize(); decoding, detection and OCR run on the
 // caller's thread, and model work goes through the VlmWorker's bounded queue to the one thread
@@ -12,6 +13,7 @@
 #include <span>
 
 #include "base/status.h"
+#include "cache/card_cache.h"
 #include "image/decode_limits.h"
 #include "recognize/recognition.h"
 #include "vlm/vlm_options.h"
@@ -29,6 +31,9 @@ struct RecognizerOptions {
   int queue_capacity = 32;       // requests waiting for the model; beyond it recognize() is busy
   int max_new_tokens = 160;      // longest model answer
   bool constrain_output = true;  // JSON grammar from data/card_schema.json
+  // None: every upload is recognised afresh. Only answers at least escalate_below sure are
+  // remembered.
+  std::optional<cache::CardCacheOptions> cache;
 };
 
 class Recognizer {
@@ -47,6 +52,9 @@ class Recognizer {
 
   // Stops accepting new work; recognize() calls already queued still complete.
   void drain();
+
+  // nullopt without a cache.
+  std::optional<cache::CardCacheStats> cache_stats() const;
 
  private:
   struct Impl;

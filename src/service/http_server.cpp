@@ -95,6 +95,35 @@ void register_routes(httplib::Server& server, const ModelLoader& models) {
                           {{"status", model_phase_name(phase)}});
              }));
 
+  // What the cache holds and how it has answered; /metrics gives the same as counters.
+  server.Get(
+      "/stats",
+      guarded([&models](const httplib::Request&, httplib::Response& res, RequestContext&) {
+        nlohmann::json body = nlohmann::json::object();
+        Result<recognize::Recognizer*> recognizer = models.recognizer();
+        std::optional<cache::CardCacheStats> c;
+        if (recognizer.ok()) c = (*recognizer)->cache_stats();
+        if (c) {
+          body["cache"] = {
+              {"entries", c->entries},
+              {"references", c->references},
+              {"hits",
+               {{"bytes", c->hits_bytes}, {"exact", c->hits_exact}, {"fuzzy", c->hits_fuzzy}}},
+              {"misses", c->misses},
+              {"refused_ambiguous", c->refused_ambiguous},
+              {"evictions", c->evictions},
+              {"load_ms", c->load_ms},
+              {"shared",
+               {{"hits", c->shared_hits},
+                {"received", c->shared_received},
+                {"errors", c->shared_errors},
+                {"connected", c->shared_connected}}}};
+        } else {
+          body["cache"] = nullptr;
+        }
+        write_json(res, 200, body);
+      }));
+
   server.Post("/recognize", guarded([&models](const httplib::Request& req, httplib::Response& res,
                                               RequestContext& ctx) {
                 ctx.source = handle_recognize(req, res, models, ctx.id);

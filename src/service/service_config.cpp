@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "cache/card_cache.h"
 #include "catalog/catalog_import.h"
 
 namespace cardmint::service {
@@ -34,6 +35,13 @@ constexpr Setting kMaxNewTokens{"--max-new-tokens", "MAX_NEW_TOKENS", "longest m
 constexpr Setting kConstrain{"--constrain-output", "CONSTRAIN_OUTPUT",
                              "true: the model must answer in the card JSON grammar"};
 constexpr Setting kCacheSize{"--cache-size", "CACHE_SIZE", "remembered cards, 0 = off"};
+constexpr Setting kCacheFile{"--cache-file", "CACHE_FILE",
+                             "the cache's SQLite file; 'memory' keeps it in memory only"};
+constexpr Setting kCacheDistance{"--cache-max-distance", "CACHE_MAX_DISTANCE",
+                                 "bits of 128 a photo's hash may differ from a cached one"};
+constexpr Setting kRedisUrl{"--redis-url", "REDIS_URL",
+                            "redis://[[user]:password@]host[:port][/db]: the cache every "
+                            "instance shares"};
 constexpr Setting kBatchSize{"--batch-size", "BATCH_SIZE", "images per model run"};
 constexpr Setting kProgressive{"--progressive-mode", "PROGRESSIVE_MODE", "true | false"};
 constexpr Setting kHost{"--host", "HOST", "listen address"};
@@ -43,10 +51,10 @@ constexpr Setting kQueue{"--queue-capacity", "QUEUE_CAPACITY", "requests waiting
 constexpr Setting kHttpThreads{"--http-threads", "HTTP_THREADS", "HTTP worker threads"};
 constexpr Setting kLogLevel{"--log-level", "LOG_LEVEL", "trace | debug | info | warn | error"};
 
-constexpr std::array kSettings = {kCatalogDb,   kModel,        kMmproj,    kLabel,     kThreads,
-                                  kTiling,      kMaxNewTokens, kConstrain, kCacheSize, kBatchSize,
-                                  kProgressive, kHost,         kPort,      kMaxUpload, kQueue,
-                                  kHttpThreads, kLogLevel};
+constexpr std::array kSettings = {
+    kCatalogDb, kModel,     kMmproj,    kLabel,         kThreads,     kTiling,    kMaxNewTokens,
+    kConstrain, kCacheSize, kCacheFile, kCacheDistance, kRedisUrl,    kBatchSize, kProgressive,
+    kHost,      kPort,      kMaxUpload, kQueue,         kHttpThreads, kLogLevel};
 
 // The environment-only test hook has no flag.
 constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
@@ -162,7 +170,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLogLevel
 
 constexpr const char* kDescription =
     "cardmintd: recognizes Pokemon cards in photos over HTTP (POST /recognize, GET /health, "
-    "GET /ready). Each flag falls back to the environment variable in brackets.";
+    "GET /ready, GET /stats). Each flag falls back to the environment variable in brackets.";
 
 }  // namespace
 
@@ -199,6 +207,14 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   r.integer(kMaxNewTokens, 1, 4096, c.max_new_tokens);
   r.boolean(kConstrain, c.constrain_output);
   r.integer(kCacheSize, 0, 10'000'000, c.cache_size);
+  c.cache_file = cache::default_cache_file(c.catalog_db).string();
+  r.text(kCacheFile, c.cache_file);
+  r.integer(kCacheDistance, 0, 64, c.cache_max_distance);
+  r.text(kRedisUrl, c.redis_url);
+  if (!c.redis_url.empty()) {
+    if (Result<cache::RedisAddress> address = cache::parse_redis_url(c.redis_url); !address.ok())
+      r.fail(fmt::format("{}: {}", setting_name(kRedisUrl), address.status().message()));
+  }
   r.integer(kBatchSize, 1, 64, c.batch_size);
   r.boolean(kProgressive, c.progressive_mode);
   r.text(kHost, c.host);
@@ -243,6 +259,17 @@ recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config) 
   options.queue_capacity = config.queue_capacity;
   options.max_new_tokens = config.max_new_tokens;
   options.constrain_output = config.constrain_output;
+  if (config.cache_size > 0) {
+    cache::CardCacheOptions cache;
+    cache.capacity = static_cast<std::size_t>(config.cache_size);
+    if (config.cache_file != "memory") cache.file = config.cache_file;
+    cache.fuzzy_radius = config.cache_max_distance;
+    if (!config.redis_url.empty()) {
+      Result<cache::RedisAddress> address = cache::parse_redis_url(config.redis_url);
+      if (address.ok()) cache.redis = *address;  // parse_service_config refused a bad one
+    }
+    options.cache = cache;
+  }
   return options;
 }
 

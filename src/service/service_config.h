@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "cache/card_cache.h"
 #include "recognize/recognizer.h"
 
 namespace cardmint::service {
@@ -25,8 +26,14 @@ struct ServiceConfig {
   vlm::TilingPlan tiling = vlm::TilingPlan::kSingleTile;  // --tiling, TILING: single | smolvlm
   int max_new_tokens = 160;                               // --max-new-tokens, MAX_NEW_TOKENS
   bool constrain_output = true;  // --constrain-output, CONSTRAIN_OUTPUT: the card JSON grammar
-  // Parsed and validated now; used by the cache, batching and progressive-answer changes.
-  int cache_size = 10'000;        // --cache-size, CACHE_SIZE: remembered cards, 0 = off
+  // The cache of recognised uploads (see cache/card_cache.h).
+  int cache_size = 10'000;  // --cache-size, CACHE_SIZE: remembered uploads, 0 = no cache
+  // --cache-file, CACHE_FILE: "memory" keeps it in memory only. Default: cache.sqlite beside the
+  // catalog, so it lives as long as the catalog it refers to.
+  std::string cache_file;
+  int cache_max_distance = cache::CardCacheOptions{}.fuzzy_radius;  // --cache-max-distance
+  std::string redis_url;  // --redis-url, REDIS_URL: the tier every instance shares; empty: none
+  // Parsed and validated now; used by the batching and progressive-answer changes.
   int batch_size = 1;             // --batch-size, BATCH_SIZE: images per model run
   bool progressive_mode = false;  // --progressive-mode, PROGRESSIVE_MODE
 

@@ -184,5 +184,44 @@ TEST(ServiceConfigTest, RecognizerOptionsCarryTheSettings) {
   EXPECT_EQ(o.vlm->mmproj_path, "/m/mmproj.gguf");
 }
 
+TEST(ServiceConfigTest, TheCacheSitsBesideTheCatalogUnlessToldOtherwise) {
+  Result<ServiceConfig> c = parse({"--catalog-db", "/data/catalog.sqlite"}, {});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->cache_size, 10'000);
+  EXPECT_EQ(c->cache_file, "/data/cache.sqlite");
+  recognize::RecognizerOptions o = to_recognizer_options(*c);
+  ASSERT_TRUE(o.cache.has_value());
+  EXPECT_EQ(o.cache->capacity, 10'000u);
+  EXPECT_EQ(o.cache->file, "/data/cache.sqlite");
+  EXPECT_EQ(o.cache->fuzzy_radius, 12);
+  EXPECT_FALSE(o.cache->redis.has_value());
+
+  c = parse({"--cache-file", "memory", "--cache-max-distance", "8"},
+            {{"REDIS_URL", "redis://:s3cret@10.0.0.5:6380/2"}, {"CACHE_SIZE", "500"}});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  o = to_recognizer_options(*c);
+  ASSERT_TRUE(o.cache.has_value());
+  EXPECT_TRUE(o.cache->file.empty());
+  EXPECT_EQ(o.cache->capacity, 500u);
+  EXPECT_EQ(o.cache->fuzzy_radius, 8);
+  ASSERT_TRUE(o.cache->redis.has_value());
+  EXPECT_EQ(o.cache->redis->host, "10.0.0.5");
+  EXPECT_EQ(o.cache->redis->port, 6380);
+  EXPECT_EQ(o.cache->redis->database, 2);
+
+  c = parse({"--cache-size", "0"}, {{"REDIS_URL", "redis://127.0.0.1:6379"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(to_recognizer_options(*c).cache.has_value());
+}
+
+TEST(ServiceConfigTest, ABadRedisUrlOrDistanceIsAnError) {
+  Result<ServiceConfig> c = parse({}, {{"REDIS_URL", "http://cache:6379"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("REDIS_URL"), std::string::npos) << c.status().message();
+  c = parse({"--cache-max-distance", "65"}, {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("--cache-max-distance"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cardmint::service

@@ -24,6 +24,10 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
   out["confidence"] = r.confidence;
   if (r.card) out["finish_confidence"] = r.finish_confidence;
   out["source"] = r.source;
+  if (r.cache) {
+    out["cache"] = {
+        {"hit", r.cache->hit}, {"distance", r.cache->distance}, {"shared", r.cache->shared}};
+  }
   out["candidates"] = nlohmann::json::array();
   for (const recognize::Candidate& c : r.candidates) {
     nlohmann::json entry = card_json(c.card);
@@ -50,7 +54,8 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
   out["timings_ms"] = {{"decode", t.decode_ms},   {"preprocess", t.preprocess_ms},
                        {"ocr", t.ocr_ms},         {"encode", t.encode_ms},
                        {"prefill", t.prefill_ms}, {"generate", t.generate_ms},
-                       {"queue", t.queue_ms},     {"total", t.total_ms}};
+                       {"queue", t.queue_ms},     {"hash", t.hash_ms},
+                       {"cache", t.cache_ms},     {"total", t.total_ms}};
   out["tokens"] = {
       {"image", r.tokens.image}, {"prompt", r.tokens.prompt}, {"generated", r.tokens.generated}};
   out["request_id"] = request_id;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -145,6 +146,12 @@ CardmintdProcess::CardmintdProcess(const std::vector<std::string>& flags,
     args.insert(args.end(), {"--model", models.model.string(), "--mmproj", models.mmproj.string()});
   }
   args.insert(args.end(), {"--catalog-db", test_catalog_db().string()});
+  // The cache would answer a test's second upload of a photo from its first; only the tests
+  // about the cache turn it on (any cache flag), each with its own file.
+  const bool about_the_cache = std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+    return f.rfind("--cache", 0) == 0 || f == "--redis-url";
+  });
+  if (!about_the_cache) args.insert(args.end(), {"--cache-size", "0"});
   args.insert(args.end(), flags.begin(), flags.end());
   const ExecImage image(args, env);
 

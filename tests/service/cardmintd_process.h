@@ -34,7 +34,8 @@ const std::filesystem::path& test_catalog_db();
 class CardmintdProcess {
  public:
   // Starts cardmintd with the tiny model (or, with `with_model` false, on OCR and the catalog
-  // alone), `--host 127.0.0.1 --port 0 --threads 1`, then `flags`, plus `env` (added to the
+  // alone), `--host 127.0.0.1 --port 0 --threads 1` and no cache unless a flag names one
+  // (--cache-*, --redis-url), then `flags`, plus `env` (added to the
   // test's environment), and reads the bound port from its "listening" line. Throws
   // std::runtime_error when it does not print that line within 30 s.
   CardmintdProcess(const std::vector<std::string>& flags,

@@ -15,24 +15,16 @@
 
 #include "tests/service/cardmintd_process.h"
 #include "tests/service/service_client.h"
+#include "tests/service/test_images.h"
 
 namespace cardmint::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kDevset = fs::path(CARDMINT_SOURCE_DIR) / "data/devset";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 // The manifest's line for `file`: its ground truth.
 nlohmann::json manifest_entry(const std::string& file) {
-  std::ifstream in(kDevset / "manifest.jsonl");
+  std::ifstream in(devset_dir() / "manifest.jsonl");
   for (std::string line; std::getline(in, line);) {
     nlohmann::json entry = nlohmann::json::parse(line);
     if (entry["file"] == file) return entry;
@@ -54,7 +46,7 @@ class OcrServiceTest : public ::testing::Test {
   }
 
   static nlohmann::json recognize(const std::string& file) {
-    const httplib::Result res = post_multipart(server_->port(), read_file(kDevset / file));
+    const httplib::Result res = post_multipart(server_->port(), devset_photo(file));
     if (!res || res->status != 200) {
       ADD_FAILURE() << file << ": " << (res ? res->body : httplib::to_string(res.error()));
       return nullptr;

@@ -3,9 +3,11 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -84,6 +86,41 @@ std::string noise_bytes(std::size_t size) {
   std::string out(size, '\0');
   for (char& c : out) c = static_cast<char>(generator() & 0xff);
   return out;
+}
+
+std::filesystem::path devset_dir() {
+  return std::filesystem::path(CARDMINT_SOURCE_DIR) / "data/devset";
+}
+
+std::string devset_photo(const std::string& file) {
+  std::ifstream in(devset_dir() / file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read devset photo " + file);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::string with_jpeg_comment(const std::string& jpeg, const std::string& text) {
+  if (jpeg.size() < 2 || jpeg[0] != '\xFF' || jpeg[1] != '\xD8')
+    throw std::runtime_error("not a JPEG");
+  const std::size_t length = text.size() + 2;  // the length field counts itself
+  std::string segment = {'\xFF', '\xFE', static_cast<char>(length >> 8),
+                         static_cast<char>(length & 0xFF)};
+  return jpeg.substr(0, 2) + segment + text + jpeg.substr(2);
+}
+
+std::string rephotographed(const std::string& jpeg, double degrees, int quality) {
+  const cv::Mat in =
+      cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
+                   cv::IMREAD_COLOR);
+  if (in.empty()) throw std::runtime_error("cannot decode the JPEG");
+  const cv::Mat turn =
+      cv::getRotationMatrix2D(cv::Point2f(in.cols / 2.0f, in.rows / 2.0f), degrees, 1.0);
+  cv::Mat out;
+  cv::warpAffine(in, out, turn, in.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  std::vector<std::uint8_t> encoded;
+  cv::imencode(".jpg", out, encoded, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return std::string(encoded.begin(), encoded.end());
 }
 
 }  // namespace cardmint::testing
