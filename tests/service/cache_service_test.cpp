@@ -133,6 +133,20 @@ TEST_F(CacheServiceTest, AnswersAnUploadSeenBeforeByItsBytesItsPictureOrANearPic
   EXPECT_EQ(cache["hits"]["fuzzy"], 1);
 }
 
+TEST_F(CacheServiceTest, BadUploadsGetTheirClearErrorsWithTheCacheInFront) {
+  auto server = start({"--cache-file", "memory"});
+  // Twice each: the second time must not come back from the cache either.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_TRUE(is_json_error(post_raw(server->port(), truncated_jpeg(), "image/jpeg"), 422,
+                              "unprocessable"));
+    EXPECT_TRUE(is_json_error(post_raw(server->port(), png_bomb(), "image/png"), 422,
+                              "unprocessable"));
+    EXPECT_TRUE(is_json_error(post_multipart(server->port(), pdf_bytes(), "image", "image/jpeg"),
+                              415, "unsupported_media"));
+  }
+  EXPECT_TRUE(still_serving(server->port()));
+}
+
 TEST_F(CacheServiceTest, NeverAnswersByPictureACardAnotherPrintingSharesThePictureOf) {
   auto server = start({"--cache-file", "memory"});
   const std::string photo = devset_photo(kReprintedCard);
