@@ -281,19 +281,9 @@ class RedisClient::Impl {
       return connection_failed_locked(name + ": " + context_error(0));
     }
 
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    argv.reserve(args.size());
-    lengths.reserve(args.size());
-    for (std::string_view arg : args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    void* raw = redisCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
-                                 lengths.data());
-    const int call_errno = errno;
-    if (raw == nullptr) return connection_failed_locked(name + ": " + context_error(call_errno));
-    ReplyPtr reply(static_cast<redisReply*>(raw));
+    int call_errno = 0;
+    ReplyPtr reply = send_locked(args, call_errno);
+    if (!reply) return connection_failed_locked(name + ": " + context_error(call_errno));
     answered_locked();
 
     if (extended &&
@@ -374,20 +364,29 @@ class RedisClient::Impl {
     logger("cache")->info("redis {}: answering again", endpoint_);
   }
 
-  // AUTH or SELECT on a fresh connection; a rejection makes the connection useless.
-  Status handshake_locked(const std::vector<std::string_view>& args) {
+  // Sends one command, binary-safe, and waits for its reply: null when the connection failed
+  // (`call_errno` then holds errno as the failure left it).
+  ReplyPtr send_locked(const std::vector<std::string_view>& args, int& call_errno) {
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
+    argv.reserve(args.size());
+    lengths.reserve(args.size());
     for (std::string_view arg : args) {
       argv.push_back(arg.data());
       lengths.push_back(arg.size());
     }
     void* raw = redisCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
                                  lengths.data());
-    const int call_errno = errno;
+    call_errno = errno;
+    return ReplyPtr(static_cast<redisReply*>(raw));
+  }
+
+  // AUTH or SELECT on a fresh connection; a rejection makes the connection useless.
+  Status handshake_locked(const std::vector<std::string_view>& args) {
+    int call_errno = 0;
+    ReplyPtr reply = send_locked(args, call_errno);
     const std::string name(args.front());
-    if (raw == nullptr) return connection_failed_locked(name + ": " + context_error(call_errno));
-    ReplyPtr reply(static_cast<redisReply*>(raw));
+    if (!reply) return connection_failed_locked(name + ": " + context_error(call_errno));
     if (reply->type == REDIS_REPLY_ERROR) {
       // The reply never echoes the password.
       return connection_failed_locked(name + " rejected: " + reply_text(*reply));

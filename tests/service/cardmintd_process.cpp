@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/file_contents.h"
+
 extern char** environ;
 
 namespace cardmint::testing {
@@ -216,11 +218,6 @@ std::optional<int> CardmintdProcess::wait_exit(std::chrono::milliseconds timeout
   return WEXITSTATUS(*status);
 }
 
-std::string CardmintdProcess::log() const {
-  std::ifstream in(log_path_);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string CardmintdProcess::log() const { return file_contents(log_path_); }
 
 }  // namespace cardmint::testing

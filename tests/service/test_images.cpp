@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/support/file_contents.h"
+
 namespace cardmint::testing {
 namespace {
 
@@ -93,11 +95,9 @@ std::filesystem::path devset_dir() {
 }
 
 std::string devset_photo(const std::string& file) {
-  std::ifstream in(devset_dir() / file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read devset photo " + file);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  std::string bytes = file_contents(devset_dir() / file);
+  if (bytes.empty()) throw std::runtime_error("cannot read devset photo " + file);
+  return bytes;
 }
 
 std::string with_jpeg_comment(const std::string& jpeg, const std::string& text) {

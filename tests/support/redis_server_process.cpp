@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/file_contents.h"
+
 namespace cardmint::testing {
 namespace {
 
@@ -222,11 +224,6 @@ void RedisServerProcess::resume() {
   }
 }
 
-std::string RedisServerProcess::log() const {
-  std::ifstream in(log_path_);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string RedisServerProcess::log() const { return file_contents(log_path_); }
 
 }  // namespace cardmint::testing
