@@ -1,7 +1,7 @@
 #pragma once
-// The cache's view of an upload: the card found in a reduced decode of the photo, rectified small
-// and hashed. Cheap on purpose (~10x less work than the recognizer's full-size path), because on
-// a cache hit it is the whole cost of the answer.
+// The cache's view of an upload: the card found in a quarter-size decode of the photo, rectified
+// small and hashed. Cheap on purpose (~17 ms against the recognizer's ~150 ms before it reads a
+// word), because on a cache hit it is the whole cost of the answer.
 // Thread-safe: free functions with no shared state.
 
 #include <cstdint>

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -118,8 +119,8 @@ TEST_F(CacheServiceTest, AnswersAnUploadSeenBeforeByItsBytesItsPictureOrANearPic
   EXPECT_EQ(card_id(same_picture), "ex13-59");
   EXPECT_GT(same_picture["timings_ms"]["hash"].get<double>(), 0.0);
 
-  // The card shot again, turned 2° and saved at another quality: a near hash.
-  const json near_picture = recognize(server->port(), rephotographed(photo, 2.0, 85));
+  // The card shot again, turned 2°, with glare on it: a near hash.
+  const json near_picture = recognize(server->port(), rephotographed(photo, 2.0, 85, true));
   EXPECT_EQ(near_picture["source"], "cache") << near_picture.dump();
   EXPECT_EQ(cache_hit(near_picture), "fuzzy");
   EXPECT_GT(near_picture["cache"]["distance"].get<int>(), 0);
@@ -174,6 +175,33 @@ TEST_F(CacheServiceTest, KeepsItsAnswersAcrossARestart) {
   EXPECT_EQ(card_id(after), "ex13-59");
   const json stats = json::parse(get(server->port(), "/stats")->body)["cache"];
   EXPECT_EQ(stats["entries"], 1);
+}
+
+TEST_F(CacheServiceTest, AReferenceImageAddedByTheCliAnswersByHash) {
+  // `cardmint catalog add-images` with one reference photo named by its printing.
+  const fs::path references = dir_ / "references";
+  fs::create_directories(references);
+  const std::string photo = devset_photo(kPlainCard);
+  {
+    std::ofstream out(references / "ex13-59.jpg", std::ios::binary);
+    out << photo;
+  }
+  const std::string file = (dir_ / "cache.sqlite").string();
+  ASSERT_EQ(run_to_completion({CARDMINT_CLI_PATH, "catalog", "add-images", references.string(),
+                               "--db", test_catalog_db().string(), "--cache-file", file},
+                              seconds(120)),
+            0);
+  auto server = start({"--cache-file", file});
+  // Another shot of the card: nothing was ever recognised, the reference answers.
+  const json answer = recognize(server->port(), rephotographed(photo, -2.0, 80));
+  EXPECT_EQ(answer["source"], "hash") << answer.dump();
+  EXPECT_EQ(cache_hit(answer), "fuzzy");
+  EXPECT_EQ(card_id(answer), "ex13-59");
+  EXPECT_EQ(answer["card"]["finish"], "normal");
+  const json stats = json::parse(get(server->port(), "/stats")->body)["cache"];
+  EXPECT_EQ(stats["references"], 1);
+  // A card with no reference is still read by OCR.
+  EXPECT_EQ(recognize(server->port(), devset_photo(kOtherPlainCard))["source"], "ocr");
 }
 
 TEST_F(CacheServiceTest, TwoInstancesShareAnswersThroughRedis) {

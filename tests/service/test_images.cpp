@@ -109,7 +109,7 @@ std::string with_jpeg_comment(const std::string& jpeg, const std::string& text) 
   return jpeg.substr(0, 2) + segment + text + jpeg.substr(2);
 }
 
-std::string rephotographed(const std::string& jpeg, double degrees, int quality) {
+std::string rephotographed(const std::string& jpeg, double degrees, int quality, bool glare) {
   const cv::Mat in =
       cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
                    cv::IMREAD_COLOR);
@@ -118,6 +118,19 @@ std::string rephotographed(const std::string& jpeg, double degrees, int quality)
       cv::getRotationMatrix2D(cv::Point2f(in.cols / 2.0f, in.rows / 2.0f), degrees, 1.0);
   cv::Mat out;
   cv::warpAffine(in, out, turn, in.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  if (glare) {
+    // A lamp's reflection: a soft white patch, 30% white at most, at the picture's centre.
+    cv::Mat patch(out.size(), CV_32F, cv::Scalar(0));
+    cv::circle(patch, cv::Point(out.cols / 2, out.rows / 2), out.cols / 10, cv::Scalar(0.3),
+               cv::FILLED);
+    cv::GaussianBlur(patch, patch, cv::Size(0, 0), out.cols / 40.0);
+    cv::Mat as_float;
+    out.convertTo(as_float, CV_32FC3);
+    cv::Mat patch3;
+    cv::merge(std::vector<cv::Mat>{patch, patch, patch}, patch3);
+    as_float = as_float.mul(cv::Scalar::all(1.0) - patch3) + patch3 * 255.0;
+    as_float.convertTo(out, CV_8UC3);
+  }
   std::vector<std::uint8_t> encoded;
   cv::imencode(".jpg", out, encoded, {cv::IMWRITE_JPEG_QUALITY, quality});
   return std::string(encoded.begin(), encoded.end());

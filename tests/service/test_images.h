@@ -22,8 +22,10 @@ std::filesystem::path devset_dir();
 // very same pixels.
 std::string with_jpeg_comment(const std::string& jpeg, const std::string& text);
 
-// The picture turned by `degrees` about its centre and saved again at JPEG `quality`: what a
-// second shot of the same card on the same rig looks like, a little moved.
-std::string rephotographed(const std::string& jpeg, double degrees, int quality);
+// The picture turned by `degrees` about its centre and saved again at JPEG `quality`, with a
+// lamp's glare in the middle when asked: what a second shot of the same card on the same rig
+// looks like, a little moved.
+std::string rephotographed(const std::string& jpeg, double degrees, int quality,
+                           bool glare = false);
 
 }  // namespace cardmint::testing
