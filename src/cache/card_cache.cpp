@@ -551,6 +551,18 @@ std::optional<CacheHit> CardCache::find_card(const hash::CardHash& hash,
   return m.hit_of(best, kind, best_distance);
 }
 
+void CardCache::unconfirmed(const CacheHit& hit) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> lock(m.mu);
+  std::uint64_t& counted = hit.kind == HitKind::kBytes   ? m.counters.hits_bytes
+                           : hit.kind == HitKind::kExact ? m.counters.hits_exact
+                                                         : m.counters.hits_fuzzy;
+  if (counted > 0) --counted;
+  if (hit.shared && m.counters.shared_hits > 0) --m.counters.shared_hits;
+  ++m.counters.misses;
+  ++m.counters.refused_unconfirmed;
+}
+
 void CardCache::remember(const std::optional<hash::UploadDigest>& digest,
                          const hash::CardHash& hash, const CachedCard& card) {
   Impl& m = *impl_;

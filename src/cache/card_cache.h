@@ -76,7 +76,8 @@ struct CardCacheStats {
   std::size_t entries = 0;     // recognised uploads in memory
   std::size_t references = 0;  // reference images
   std::uint64_t hits_bytes = 0, hits_exact = 0, hits_fuzzy = 0, misses = 0;
-  std::uint64_t refused_ambiguous = 0;  // near entries of two printings
+  std::uint64_t refused_ambiguous = 0;    // near entries of two printings
+  std::uint64_t refused_unconfirmed = 0;  // hits the caller's catalog checks turned down
   std::uint64_t evictions = 0;
   std::uint64_t shared_hits = 0;      // answered with another instance's recognition
   std::uint64_t shared_received = 0;  // entries other instances published
@@ -105,6 +106,10 @@ class CardCache {
   // The nearest entry to `hash` or `turned_hash` (the card turned 180°, for when the layout cues
   // were wrong), within fuzzy_radius and not ambiguous.
   std::optional<CacheHit> find_card(const hash::CardHash& hash, const hash::CardHash& turned_hash);
+
+  // The caller did not confirm `hit` (see the top of this file): it counts as a miss, and as
+  // refused_unconfirmed, not as a hit.
+  void unconfirmed(const CacheHit& hit);
 
   // Remembers a recognition: `digest` (when given) and `hash` both lead to `card` from now on,
   // on every instance sharing the Redis tier.

@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <thread>
 
 #include "base/log.h"
+#include "cli/cardmintd_child.h"
 #include "cli/latency_summary.h"
 #include "cli/model_flags.h"
 #include "cli/subprocess.h"
@@ -38,8 +38,6 @@ struct BenchVlmFlags {
   std::string reference_cli = LLAMA_MTMD_CLI;
   bool as_json = false;
 };
-
-fs::path own_dir() { return fs::read_symlink("/proc/self/exe").parent_path(); }
 
 // A 630×880 card-like picture (frame, name band, art box, number line), the size of a rectified
 // card; its pixels don't matter for timing, its size does.
@@ -93,43 +91,15 @@ struct ServiceRun {
 Result<ServiceRun> bench_service(const BenchVlmFlags& flags, const Models& models,
                                  const std::string& tiling, int requests, const std::string& image,
                                  const fs::path& work) {
-  std::vector<std::string> argv = {(own_dir().parent_path() / "service" / "cardmintd").string(),
-                                   "--port",
-                                   "0",
-                                   "--model",
-                                   models.model,
-                                   "--mmproj",
-                                   models.mmproj,
-                                   "--threads",
-                                   std::to_string(flags.model.threads),
-                                   "--tiling",
-                                   tiling,
-                                   "--model-label",
-                                   flags.model.label,
-                                   "--catalog-db",
-                                   catalog_db_path(flags.model),
-                                   "--max-new-tokens",
-                                   std::to_string(flags.max_new_tokens)};
-  Result<ChildProcess> server = ChildProcess::start(argv, (work / "cardmintd.log").string());
+  Result<CardmintdChild> server =
+      start_cardmintd({"--model", models.model, "--mmproj", models.mmproj, "--threads",
+                       std::to_string(flags.model.threads), "--tiling", tiling, "--model-label",
+                       flags.model.label, "--catalog-db", catalog_db_path(flags.model),
+                       "--max-new-tokens", std::to_string(flags.max_new_tokens)},
+                      work / "cardmintd.log", seconds(600));
   if (!server.ok()) return server.status();
-  int port = 0;
-  for (int i = 0; i < 50 && port == 0; ++i) {
-    Result<std::string> line = server->read_line(seconds(120));
-    if (!line.ok()) return Status::unavailable("cardmintd did not start; see " + work.string());
-    const std::string marker = "listening on ";
-    if (size_t at = line->find(marker); at != std::string::npos) {
-      if (size_t colon = line->rfind(':'); colon != std::string::npos && colon > at) {
-        port = std::atoi(line->c_str() + colon + 1);
-      }
-    }
-  }
-  httplib::Client client("127.0.0.1", port);
+  httplib::Client client("127.0.0.1", server->port);
   client.set_read_timeout(600, 0);
-  for (int i = 0; i < 6000; ++i) {
-    auto ready = client.Get("/ready");
-    if (ready && ready->status == 200) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
   std::ifstream in(image, std::ios::binary);
   const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::vector<double> latencies;

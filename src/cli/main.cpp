@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "cli/bench_cache_command.h"
 #include "cli/bench_catalog_command.h"
+#include "cli/bench_serve_command.h"
 #include "cli/bench_vlm_command.h"
 #include "cli/catalog_command.h"
 #include "cli/eval_command.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_bench_vlm_command(*bench);
   cardmint::cli::register_bench_catalog_command(*bench);
   cardmint::cli::register_bench_cache_command(*bench);
+  cardmint::cli::register_bench_serve_command(*bench);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -124,6 +124,7 @@ Result<std::optional<Recognition>> Recognizer::Impl::answer_from_cache(
       answer->timings.cache_ms = ms_between(start, Clock::now());
       return answer;
     }
+    cache->unconfirmed(*hit);
   }
   const auto hashing_at = Clock::now();
   Result<hash::PhotoCardHash> photo = hash::hash_card_in_photo(bytes, options.decode_limits);
@@ -137,8 +138,10 @@ Result<std::optional<Recognition>> Recognizer::Impl::answer_from_cache(
   const auto lookup_at = Clock::now();
   std::optional<Recognition> answer;
   if (std::optional<cache::CacheHit> hit =
-          cache->find_card(keys.photo->hash, keys.photo->turned_hash))
+          cache->find_card(keys.photo->hash, keys.photo->turned_hash)) {
     answer = confirm(*hit, &*keys.photo);
+    if (!answer) cache->unconfirmed(*hit);
+  }
   timings.cache_ms = ms_between(start, hashing_at) + ms_between(lookup_at, Clock::now());
   if (answer) {
     answer->timings.decode_ms = keys.photo->decode_ms;

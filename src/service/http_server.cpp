@@ -111,6 +111,7 @@ void register_routes(httplib::Server& server, const ModelLoader& models) {
                {{"bytes", c->hits_bytes}, {"exact", c->hits_exact}, {"fuzzy", c->hits_fuzzy}}},
               {"misses", c->misses},
               {"refused_ambiguous", c->refused_ambiguous},
+              {"refused_unconfirmed", c->refused_unconfirmed},
               {"evictions", c->evictions},
               {"load_ms", c->load_ms},
               {"shared",

@@ -140,8 +140,8 @@ TEST_F(CacheServiceTest, BadUploadsGetTheirClearErrorsWithTheCacheInFront) {
   for (int round = 0; round < 2; ++round) {
     EXPECT_TRUE(is_json_error(post_raw(server->port(), truncated_jpeg(), "image/jpeg"), 422,
                               "unprocessable"));
-    EXPECT_TRUE(is_json_error(post_raw(server->port(), png_bomb(), "image/png"), 422,
-                              "unprocessable"));
+    EXPECT_TRUE(
+        is_json_error(post_raw(server->port(), png_bomb(), "image/png"), 422, "unprocessable"));
     EXPECT_TRUE(is_json_error(post_multipart(server->port(), pdf_bytes(), "image", "image/jpeg"),
                               415, "unsupported_media"));
   }
@@ -158,6 +158,11 @@ TEST_F(CacheServiceTest, NeverAnswersByPictureACardAnotherPrintingSharesThePictu
   const json again = recognize(server->port(), with_jpeg_comment(photo, "a reprint?"));
   EXPECT_EQ(again["source"], "ocr") << again.dump();
   EXPECT_FALSE(again.contains("cache"));
+  // /stats counts it as turned down, not as a hit.
+  const json stats = json::parse(get(server->port(), "/stats")->body)["cache"];
+  EXPECT_EQ(stats["hits"]["exact"], 0) << stats.dump();
+  EXPECT_EQ(stats["refused_unconfirmed"], 1);
+  EXPECT_EQ(stats["hits"]["bytes"], 1);
 }
 
 TEST_F(CacheServiceTest, KeepsItsAnswersAcrossARestart) {
