@@ -290,7 +290,7 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
   rough = deduplicated(std::move(rough), 0.015 * diagonal);
   // Snapping costs ~0.2 ms a quad; keep the most card-shaped rough quads (stable order, so the
   // generators' own order breaks ties).
-  constexpr std::size_t kMaxRough = 32;
+  const std::size_t kMaxRough = static_cast<std::size_t>(std::max(1, options.max_outlines));
   if (rough.size() > kMaxRough) {
     std::stable_sort(rough.begin(), rough.end(), [](const Quad& a, const Quad& b) {
       return std::abs(std::log(aspect_ratio(a) / kCardAspect)) <

@@ -6,8 +6,8 @@
 //   same card        one card face, photographed in two independent scenes (table, light,
 //                    pose, blur, glare all drawn afresh: the worst case for a repeat);
 //   same rig         one card face photographed twice on one table under one light, the second
-//                    time placed a little differently, with fresh sensor noise: a scanning
-//                    station's repeat;
+//                    time placed a little differently (the generator's jitter_scene, as for a
+//                    sequential scan): a scanning station's repeat;
 //   different cards  two cards drawn at random from the sample;
 //   same name        two printings sharing a name (Pikachu vs Pikachu), each with its own face;
 //   shared art       two printings sharing a name drawn from one face seed: the same artwork and
@@ -114,15 +114,7 @@ int main(int argc, char** argv) {
     const SceneParams scene = sample_scene(rng, scene_options);
     std::optional<hash::PhotoCardHash> a = photograph_in(card, face_seed, scene);
     std::optional<hash::PhotoCardHash> b = photograph(card, face_seed);
-    SceneParams replaced = scene;
-    replaced.seed = rng();
-    replaced.pose.rotation_deg += std::uniform_real_distribution<double>(-4, 4)(rng);
-    replaced.pose.tilt_deg =
-        std::max(0.0, replaced.pose.tilt_deg + std::uniform_real_distribution<double>(-2, 2)(rng));
-    for (double* centre : {&replaced.pose.center_u, &replaced.pose.center_v})
-      *centre =
-          std::clamp(*centre + std::uniform_real_distribution<double>(-0.1, 0.1)(rng), 0.0, 1.0);
-    std::optional<hash::PhotoCardHash> c = photograph_in(card, face_seed, replaced);
+    std::optional<hash::PhotoCardHash> c = photograph_in(card, face_seed, jitter_scene(scene, rng));
     if (a && c) {
       same_rig.distances.push_back(lookup_distance(a->hash, *c));
     } else {
