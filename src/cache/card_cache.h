@@ -59,9 +59,9 @@ struct CardCacheOptions {
   std::filesystem::path file;
   // A perceptual hit is an entry at most this many of 128 bits from the query. Measured with
   // cardmint-hash-roc (150 generated cards, seed 7; the README's cache section has the table):
-  // within 12 bits fall 95% of repeats on one scanning rig and 39% of re-photos in a wholly new
-  // scene, and none of 11,175 pairs of different cards (median 58, sd ~8.5, a normal tail puts
-  // ~5e-8 of pairs within 12) nor of 132 same-name printings.
+  // within 12 bits fall 89% of repeats on one scanning rig and 40% of re-photos in a wholly new
+  // scene, and none of 11,175 pairs of different cards (median 58, sd ~8.5, nearest 21-22) nor
+  // of 133 same-name printings.
   int fuzzy_radius = 12;
   // A perceptual hit is refused when an entry of another printing is within this many bits of
   // the nearest one: the two are too alike for the hash to choose.

@@ -22,9 +22,9 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 
 // A hash needs only a card a few hundred pixels tall, and a cache hit's cost is mostly finding
 // it: decoding at a quarter (libjpeg's DCT scaling) and searching at 400 px instead of the
-// recognizer's 640 took a hit from ~33 to ~17 ms on generated 1600x1200 photos, and snapping
-// the 8 most card-shaped outlines instead of 32 to ~14 ms (p99 30 -> 16), with the same share of
-// repeats found (cardmint-hash-roc, 150 cards: 95% of same-rig pairs within 12 bits either way).
+// recognizer's 640 took a hit from ~33 to ~17 ms on generated 1600x1200 photos, and snapping the
+// 8 most card-shaped outlines instead of 32 to ~13 ms (p99 ~42 -> ~15), finding the same share of
+// repeats (cardmint-hash-roc, 150 cards, both settings alike within a card or two).
 constexpr int kDecodeLongSide = 400;
 constexpr image::CardDetectorOptions kDetectSmall{.detect_max_side_px = 400, .max_outlines = 8};
 constexpr image::RectifyOptions kHashCardSize{248, 346};
