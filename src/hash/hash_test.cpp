@@ -92,6 +92,18 @@ TEST(PerceptualHashTest, LightAndJpegMoveTheHashLittleAnotherCardMovesItFar) {
   EXPECT_LE(hamming_distance(*base, *smaller), 6);
 }
 
+TEST(PerceptualHashTest, TheTurnedHashIsTheHashOfTheCardTurned) {
+  const cv::Mat pikachu = t::render_face(face("Pikachu", "58/102", 1));
+  cv::Mat turned;
+  cv::rotate(pikachu, turned, cv::ROTATE_180);
+  Result<CardHashes> both = perceptual_hashes(t::to_rgb_image(pikachu));
+  Result<CardHash> of_turned = perceptual_hash(t::to_rgb_image(turned));
+  ASSERT_TRUE(both.ok() && of_turned.ok());
+  EXPECT_LE(hamming_distance(both->turned, *of_turned), 2);  // rounding in the resize, at most
+  EXPECT_GE(hamming_distance(both->upright, both->turned), 30);
+  EXPECT_EQ(both->upright, perceptual_hash(t::to_rgb_image(pikachu)).value());
+}
+
 TEST(PerceptualHashTest, RejectsEmptyAndTinyPictures) {
   EXPECT_EQ(perceptual_hash(image::RgbImage{}).status().code(), StatusCode::kInvalidInput);
   image::RgbImage tiny{8, 8, std::vector<std::uint8_t>(8 * 8 * 3, 128)};

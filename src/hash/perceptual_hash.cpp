@@ -59,7 +59,7 @@ std::uint64_t dct_bits(const cv::Mat& summary) {
 
 }  // namespace
 
-Result<CardHash> perceptual_hash(const image::RgbImage& card) {
+Result<CardHashes> perceptual_hashes(const image::RgbImage& card) {
   if (Status valid = image::check_rgb_image(card, "card image"); !valid.ok()) return valid;
   if (card.width < 16 || card.height < 16)
     return Status::invalid_input("card image is too small to hash");
@@ -72,13 +72,26 @@ Result<CardHash> perceptual_hash(const image::RgbImage& card) {
                  cv::COLOR_RGB2Lab);
     cv::Mat channels[3];
     cv::split(lab, channels);
-    CardHash hash;
-    hash.words = {dct_bits(flat_fielded(summary_of(channels[0]))),
-                  dct_bits(summary_of(channels[1]))};
-    return hash;
+    const cv::Mat lightness = flat_fielded(summary_of(channels[0]));
+    const cv::Mat colour = summary_of(channels[1]);
+    // The inset, the cell grid, the blur's mirrored border and the DCT are all symmetric about
+    // the centre, so the card turned 180° summarises to these summaries turned 180°.
+    cv::Mat turned_lightness, turned_colour;
+    cv::flip(lightness, turned_lightness, -1);
+    cv::flip(colour, turned_colour, -1);
+    CardHashes out;
+    out.upright.words = {dct_bits(lightness), dct_bits(colour)};
+    out.turned.words = {dct_bits(turned_lightness), dct_bits(turned_colour)};
+    return out;
   } catch (const cv::Exception& e) {
     return Status::internal(std::string("perceptual hash: ") + e.what());
   }
+}
+
+Result<CardHash> perceptual_hash(const image::RgbImage& card) {
+  Result<CardHashes> both = perceptual_hashes(card);
+  if (!both.ok()) return both.status();
+  return both->upright;
 }
 
 }  // namespace cardmint::hash

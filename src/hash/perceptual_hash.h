@@ -15,4 +15,12 @@ namespace cardmint::hash {
 // empty or inconsistent image; internal when OpenCV fails.
 [[nodiscard]] Result<CardHash> perceptual_hash(const image::RgbImage& card);
 
+// The same, and the hash of the card turned 180° (for a lookup that cannot trust which way up
+// the card is), from one pass over the pixels.
+struct CardHashes {
+  CardHash upright;
+  CardHash turned;
+};
+[[nodiscard]] Result<CardHashes> perceptual_hashes(const image::RgbImage& card);
+
 }  // namespace cardmint::hash
