@@ -6,6 +6,7 @@
 #include <atomic>
 #include <bit>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -396,16 +397,42 @@ struct CardCache::Impl {
   }
 
   // --- the shared tier ---
+  // What an instance recognised while Redis was unreachable waits here, oldest first, and goes
+  // out as soon as Redis answers again: on the next publish, or the stream thread's next read.
+  // Bounded: past kOutboxLimit the oldest are only this instance's.
+  struct Unpublished {
+    std::string bytes_key;  // empty without a digest
+    std::string payload;
+  };
+  static constexpr std::size_t kOutboxLimit = 10'000;
+  std::mutex outbox_mu;
+  std::deque<Unpublished> outbox;
+
   void publish(const Slot& slot) {
     if (!redis) return;
-    const std::string payload = payload_of(slot, instance_id);
-    if (slot.digest) {
-      if (Status s =
-              redis->set(key("bytes", hash::to_hex(*slot.digest)), payload, options.shared_ttl);
-          !s.ok())
-        return;  // counted by the client; the next publish tries again after its backoff
+    std::lock_guard<std::mutex> lock(outbox_mu);
+    outbox.push_back({slot.digest ? key("bytes", hash::to_hex(*slot.digest)) : std::string(),
+                      payload_of(slot, instance_id)});
+    if (outbox.size() > kOutboxLimit) outbox.pop_front();
+    flush_outbox_locked();
+  }
+
+  // outbox_mu held. Stops at the first failure (counted by the client, which then fails fast
+  // until its backoff ends); a SET repeated after a failed XADD is harmless.
+  void flush_outbox_locked() {
+    while (!outbox.empty()) {
+      const Unpublished& next = outbox.front();
+      if (!next.bytes_key.empty() &&
+          !redis->set(next.bytes_key, next.payload, options.shared_ttl).ok())
+        return;
+      if (!redis->stream_append(stream_key(), next.payload, options.capacity).ok()) return;
+      outbox.pop_front();
     }
-    (void)redis->stream_append(stream_key(), payload, options.capacity);
+  }
+
+  void flush_outbox() {
+    std::lock_guard<std::mutex> lock(outbox_mu);
+    flush_outbox_locked();
   }
 
   // Follows the stream of entries every instance publishes, from its start (bounded by the
@@ -422,6 +449,7 @@ struct CardCache::Impl {
         stop_cv.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping.load(); });
         continue;
       }
+      flush_outbox();  // Redis answers: what waited for it goes out now
       for (const RedisClient::StreamEntry& e : *got) {
         after = e.id;
         std::string origin;

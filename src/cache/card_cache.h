@@ -112,7 +112,7 @@ class CardCache {
   void unconfirmed(const CacheHit& hit);
 
   // Remembers a recognition: `digest` (when given) and `hash` both lead to `card` from now on,
-  // on every instance sharing the Redis tier.
+  // on every instance sharing the Redis tier (once Redis answers, if it is down now).
   void remember(const std::optional<hash::UploadDigest>& digest, const hash::CardHash& hash,
                 const CachedCard& card);
 

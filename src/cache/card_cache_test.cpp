@@ -342,6 +342,9 @@ TEST_F(CardCacheTest, KeepsAnsweringWhileRedisIsDownAndSharesAgainWhenItReturns)
   }));
 
   redis.restart();  // same port, empty: it kept nothing
+  // What first recognised while Redis was down reaches second once Redis is back.
+  EXPECT_TRUE(eventually([&] { return second->find_bytes(digest_of(2)).has_value(); }));
+  EXPECT_TRUE(eventually([&] { return second->find_card(during, turned_of(during)).has_value(); }));
   const hash::CardHash after = random_hash(rng_);
   EXPECT_TRUE(eventually([&] {
     first->remember(digest_of(3), after, card("base1-3"));
