@@ -29,6 +29,7 @@
 #include "cli/cardmintd_child.h"
 #include "cli/latency_summary.h"
 #include "image/image_decoder.h"
+#include "image/jpeg_comment.h"
 
 namespace cardmint::cli {
 namespace {
@@ -103,21 +104,6 @@ Result<PhotoSet> load_photos(const fs::path& dir) {
     }
   }
   return set;
-}
-
-// `jpeg` with a comment segment (FF FE, a big-endian length that counts itself, then the text)
-// right after its start-of-image marker: the same pixels in other bytes, so the upload's digest
-// misses and only the perceptual hash of the picture can answer.
-// REQUIRES: jpeg starts with FF D8 (load_photos kept only JPEGs); text.size() < 65534.
-std::string with_comment(const std::string& jpeg, const std::string& text) {
-  const std::size_t length = text.size() + 2;
-  std::string out;
-  out.reserve(jpeg.size() + length + 2);
-  out.append(jpeg, 0, 2);
-  out += {'\xFF', '\xFE', static_cast<char>(length >> 8), static_cast<char>(length & 0xFF)};
-  out += text;
-  out.append(jpeg, 2);
-  return out;
 }
 
 struct Reply {
@@ -404,7 +390,10 @@ int run_bench_serve(const BenchServeFlags& flags) {
   // another printing (recognizer.cpp, confirm()); such a picture goes to the full recognizer every
   // time, and timing it among the hash hits would time the recognizer. It is shown, not hidden.
   const StageRun probe = send_uploads(*server, 1, n_remembered, [&](int k) {
-    return with_comment(remembered[k]->bytes, fmt::format("cardmint bench serve probe {}", k));
+    // load_photos kept JPEGs only, so the comment always goes in.
+    return image::with_jpeg_comment(remembered[k]->bytes,
+                                    fmt::format("cardmint bench serve probe {}", k))
+        .value();
   });
   std::vector<const Photo*> by_picture;
   json declined = json::object();  // photo → what answered it instead
@@ -430,8 +419,9 @@ int run_bench_serve(const BenchServeFlags& flags) {
                                       [&](int i) { return remembered[i % n_remembered]->bytes; });
   // 4. The same pictures in bytes no upload had before: the digest misses, the hash must answer.
   const StageRun hash = send_uploads(*server, flags.clients, flags.requests, [&](int i) {
-    return with_comment(by_picture[i % n_by_picture]->bytes,
-                        fmt::format("cardmint bench serve upload {}", i));
+    return image::with_jpeg_comment(by_picture[i % n_by_picture]->bytes,
+                                    fmt::format("cardmint bench serve upload {}", i))
+        .value();
   });
 
   httplib::Client stats_client("127.0.0.1", server->port);

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "image/jpeg_comment.h"
+
 namespace cardmint::image {
 namespace {
 
@@ -378,6 +380,22 @@ TEST(DecodeImageTest, TruncatedJpegIsUnprocessable) {
   EXPECT_EQ(image.status().code(), StatusCode::kUnprocessable);
   EXPECT_TRUE(contains(image.status().message(), "end-of-image")) << image.status().to_string();
   EXPECT_TRUE(decode(jpeg).ok());
+}
+
+TEST(JpegCommentTest, OtherBytesSamePixels) {
+  const Bytes jpeg = jpeg_of(noise_image(64, 48));
+  const std::string original(jpeg.begin(), jpeg.end());
+  Result<std::string> commented = with_jpeg_comment(original, "again");
+  ASSERT_TRUE(commented.ok()) << commented.status().to_string();
+  EXPECT_EQ(commented->size(), original.size() + 4 + 5);
+  EXPECT_NE(*commented, original);
+  Result<RgbImage> a = decode(jpeg);
+  Result<RgbImage> b = decode(Bytes(commented->begin(), commented->end()));
+  ASSERT_TRUE(a.ok() && b.ok()) << b.status().to_string();
+  EXPECT_EQ(a->pixels, b->pixels);
+  EXPECT_EQ(with_jpeg_comment("\x89PNG", "x").status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(with_jpeg_comment(original, std::string(70'000, 'x')).status().code(),
+            StatusCode::kInvalidInput);
 }
 
 TEST(DecodeImageTest, TruncatedPngIsUnprocessable) {

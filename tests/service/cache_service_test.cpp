@@ -109,7 +109,7 @@ TEST_F(CacheServiceTest, AnswersAnUploadSeenBeforeByItsBytesItsPictureOrANearPic
   EXPECT_EQ(cache_hit(same_bytes), "bytes");
   EXPECT_EQ(card_id(same_bytes), "ex13-59");
   EXPECT_EQ(same_bytes["confidence"], first["confidence"]);
-  EXPECT_GE(same_bytes["timings_ms"]["cache"].get<double>(), 0.0);
+  EXPECT_TRUE(same_bytes["timings_ms"].contains("cache")) << same_bytes.dump();
 
   // Other bytes, the same pixels: the digest misses, the perceptual hash is the same.
   const json same_picture = recognize(server->port(), with_jpeg_comment(photo, "again"));

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "image/jpeg_comment.h"
 #include "tests/support/file_contents.h"
 
 namespace cardmint::testing {
@@ -101,12 +102,9 @@ std::string devset_photo(const std::string& file) {
 }
 
 std::string with_jpeg_comment(const std::string& jpeg, const std::string& text) {
-  if (jpeg.size() < 2 || jpeg[0] != '\xFF' || jpeg[1] != '\xD8')
-    throw std::runtime_error("not a JPEG");
-  const std::size_t length = text.size() + 2;  // the length field counts itself
-  std::string segment = {'\xFF', '\xFE', static_cast<char>(length >> 8),
-                         static_cast<char>(length & 0xFF)};
-  return jpeg.substr(0, 2) + segment + text + jpeg.substr(2);
+  Result<std::string> commented = image::with_jpeg_comment(jpeg, text);
+  if (!commented.ok()) throw std::runtime_error(commented.status().to_string());
+  return std::move(commented).value();
 }
 
 std::string rephotographed(const std::string& jpeg, double degrees, int quality, bool glare) {
