@@ -36,8 +36,8 @@ cv::Mat flat_fielded(const cv::Mat& summary) {
 // median: the classic pHash. Global brightness and contrast (or a global colour cast) cancel
 // out; the layout, the art's big shapes and the border survive blur, noise and JPEG.
 // On generated photos, lightness and colour halves beat lightness and a 9x8 dHash: the median
-// distance between two photos of a card was 18 of 128 bits against 28, while the nearest of
-// 378 pairs of different cards was 40 bits apart against 36.
+// distance between two photos of a card was 18 of 128 bits against 28, while the 1st percentile
+// of 378 pairs of different cards was 40 bits apart against 36.
 std::uint64_t dct_bits(const cv::Mat& summary) {
   cv::Mat freq;
   cv::dct(summary, freq);

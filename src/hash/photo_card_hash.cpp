@@ -22,9 +22,9 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 
 // A hash needs only a card a few hundred pixels tall, and a cache hit's cost is mostly finding
 // it: decoding at a quarter (libjpeg's DCT scaling) and searching at 400 px instead of the
-// recognizer's 640 took a hit from ~33 to ~17 ms on generated 1600x1200 photos, and snapping the
-// 8 most card-shaped outlines instead of 32 to ~13 ms (p99 ~42 -> ~15), finding the same share of
-// repeats (cardmint-hash-roc, 150 cards, both settings alike within a card or two).
+// recognizer's 640 took find+rectify+hash from ~33 to ~13.5 ms (p50) on generated 1600x1200
+// photos, and snapping the 8 most card-shaped outlines instead of 32 to ~10 ms (p99 30 -> 13),
+// finding the same share of repeats (cardmint-hash-roc, 150 cards, within a card or two).
 constexpr int kDecodeLongSide = 400;
 constexpr image::CardDetectorOptions kDetectSmall{.detect_max_side_px = 400, .max_outlines = 8};
 constexpr image::RectifyOptions kHashCardSize{248, 346};
@@ -39,7 +39,6 @@ Result<PhotoCardHash> hash_quad(const image::RgbImage& photo, const image::CardQ
   out.hash = hashes->upright;
   out.turned_hash = hashes->turned;
   out.card = std::move(rectified->card);
-  out.orientation_confidence = rectified->orientation_confidence;
   return out;
 }
 
@@ -62,16 +61,17 @@ Result<PhotoCardHash> hash_card_in_photo(std::span<const std::uint8_t> bytes,
 
 Result<PhotoCardHash> hash_reference_image(std::span<const std::uint8_t> bytes,
                                            const image::DecodeLimits& limits) {
-  Result<PhotoCardHash> in_photo = hash_card_in_photo(bytes, limits);
-  if (in_photo.ok() || in_photo.status().code() != StatusCode::kNotFound) return in_photo;
   Result<image::RgbImage> scan = image::decode_image_reduced(bytes, limits, kDecodeLongSide);
   if (!scan.ok()) return scan.status();
+  Result<image::CardQuad> quad = image::find_card(*scan, kDetectSmall);
+  if (quad.ok()) return hash_quad(*scan, *quad);
+  if (quad.status().code() != StatusCode::kNotFound) return quad.status();
   const double w = scan->width, h = scan->height;
   const double aspect = std::min(w, h) / std::max(w, h);
   constexpr double kCardAspect = 63.0 / 88.0;
   if (std::abs(aspect / kCardAspect - 1.0) > 0.06) {
     return Status::not_found(fmt::format("{}; and a {}x{} image is not a card-shaped scan",
-                                         in_photo.status().message(), scan->width, scan->height));
+                                         quad.status().message(), scan->width, scan->height));
   }
   image::CardQuad whole;
   whole.corners = {image::Point2{-0.5, -0.5}, image::Point2{w - 0.5, -0.5},
