@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/elapsed.h"
@@ -54,6 +58,15 @@ common_params reference_params(const VlmOptions& options) {
   params.cpuparams_batch.n_threads = options.threads;
   params.n_ctx = options.context_tokens;
   params.n_batch = options.batch_tokens;
+  if (options.max_batch > 1) {
+    // One stream per sequence of context_tokens cells each; llama.cpp splits n_ctx evenly.
+    params.n_parallel = options.max_batch;
+    params.kv_unified = false;
+    params.n_ctx = options.context_tokens * options.max_batch;
+  }
+  if (options.batch_invariant || options.max_batch > 1) {
+    params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+  }
   return params;
 }
 
@@ -75,6 +88,33 @@ int argmax(const float* logits, int n) {
 
 }  // namespace
 
+namespace {
+
+// One request of a batch, on the model thread.
+struct Sequence {
+  size_t index = 0;  // into the batch's requests and results
+  llama_seq_id seq = 0;
+  const GenerateRequest* request = nullptr;
+  const TokenCallback* on_token = nullptr;
+  mtmd::input_chunks chunks{mtmd_input_chunks_init()};
+  Generation out;
+  llama_sampler_ptr grammar;
+  llama_pos n_past = 0;
+  llama_token next_token = 0;  // chosen, waiting to be decoded
+  bool decoding = false;       // still producing tokens
+  std::optional<Status> failure;
+  double first_token_ms = 0;
+};
+
+// Image chunks encoded together by mtmd_batch_encode; `members` index the batch's sequences.
+struct EncodeGroup {
+  mtmd::batch_ptr batch;
+  std::vector<std::pair<size_t, const mtmd_input_chunk*>> members;
+  int n_tokens = 0;
+};
+
+}  // namespace
+
 struct VlmEngine::Impl {
   // Constant after open().
   VlmOptions options;
@@ -88,10 +128,16 @@ struct VlmEngine::Impl {
   std::string prefix_text;  // chat-formatted text before the first image, shared by every request
   llama_pos prefix_tokens = 0;
 
-  // Changes with every request (owned by the engine's one thread).
-  llama_batch next_token_batch = llama_batch_init(1, 0, 1);
+  // Changes with every batch (owned by the engine's one thread).
+  llama_batch step_batch{};
+  std::vector<llama_token_data> candidates;
 
-  ~Impl() { llama_batch_free(next_token_batch); }
+  class BatchRun;
+  Status prepare(Sequence& s) const;
+
+  ~Impl() {
+    if (step_batch.token != nullptr) llama_batch_free(step_batch);
+  }
 
   std::string format_chat(const std::string& user_content) const {
     common_chat_templates_inputs inputs;
@@ -110,10 +156,16 @@ struct VlmEngine::Impl {
     return common_chat_templates_apply(templates.get(), inputs).prompt;
   }
 
+  // The prefix is evaluated once, into sequence 0. Each other sequence has a KV stream of its
+  // own (kv_unified off), and this llama.cpp copies between streams only whole (seq_cp across
+  // streams copies the stream's buffers at the next decode), so the copies are made here, while
+  // stream 0 holds nothing but the prefix; every request then keeps the cells before
+  // prefix_tokens and drops the rest (llama_memory_seq_rm).
   Status eval_prefix() {
     const std::string probe = format_chat(mtmd_default_marker());
     prefix_text = probe.substr(0, probe.find(mtmd_default_marker()));
-    llama_memory_clear(llama_get_memory(context.get()), true);
+    llama_memory_t memory = llama_get_memory(context.get());
+    llama_memory_clear(memory, true);
     mtmd_input_text text{prefix_text.c_str(), prefix_text.size(), /*add_special=*/true,
                          /*parse_special=*/true};
     mtmd::input_chunks chunks(mtmd_input_chunks_init());
@@ -126,8 +178,202 @@ struct VlmEngine::Impl {
       return Status::internal("cannot evaluate the prompt prefix");
     }
     prefix_tokens = n_past;
+    for (llama_seq_id seq = 1; seq < options.max_batch; ++seq) {
+      llama_memory_seq_cp(memory, 0, seq, -1, -1);
+    }
     return {};
   }
+};
+
+class VlmEngine::Impl::BatchRun {
+ public:
+  BatchRun(VlmEngine::Impl& engine, std::vector<Sequence>& sequences)
+      : m_(engine), seqs_(sequences) {}
+
+  void run() {
+    encode_images();
+    for (Sequence& s : seqs_) {
+      if (!s.failure) prefill(s);
+      if (!s.failure) start_generation(s);
+    }
+    generate();
+  }
+
+ private:
+  void fail(Sequence& s, Status status) {
+    s.failure = std::move(status);
+    s.decoding = false;
+  }
+
+  // SmolVLM's idefics3 projector encodes one image per call (mtmd_batch_add_chunk answers 2 for a
+  // second chunk); projectors that batch get several chunks per encode.
+  void encode_images() {
+    std::vector<EncodeGroup> groups;
+    for (size_t i = 0; i < seqs_.size(); ++i) {
+      Sequence& s = seqs_[i];
+      if (s.failure) continue;
+      const size_t n_chunks = mtmd_input_chunks_size(s.chunks.ptr.get());
+      for (size_t c = 0; c < n_chunks; ++c) {
+        const mtmd_input_chunk* chunk = mtmd_input_chunks_get(s.chunks.ptr.get(), c);
+        if (mtmd_input_chunk_get_type(chunk) == MTMD_INPUT_CHUNK_TYPE_TEXT) continue;
+        const int n_tokens = static_cast<int>(mtmd_input_chunk_get_n_tokens(chunk));
+        if (groups.empty() || mtmd_batch_add_chunk(groups.back().batch.get(), chunk) != 0) {
+          EncodeGroup& group = groups.emplace_back();
+          group.batch.reset(mtmd_batch_init(m_.vision.get()));
+          if (mtmd_batch_add_chunk(group.batch.get(), chunk) != 0) {
+            fail(s, Status::internal("image chunk cannot be encoded"));
+            groups.pop_back();
+            break;
+          }
+        }
+        groups.back().members.emplace_back(i, chunk);
+        groups.back().n_tokens += n_tokens;
+      }
+    }
+    for (EncodeGroup& group : groups) {
+      const auto start = SteadyClock::now();
+      const bool encoded = mtmd_batch_encode(group.batch.get()) == 0;
+      const double ms = ms_since(start);
+      for (const auto& [i, chunk] : group.members) {
+        Sequence& s = seqs_[i];
+        const double share =
+            static_cast<double>(mtmd_input_chunk_get_n_tokens(chunk)) / std::max(1, group.n_tokens);
+        s.out.timings.encode_ms += ms * share;
+        float* embeddings =
+            encoded ? mtmd_batch_get_output_embd(group.batch.get(), chunk) : nullptr;
+        if (embeddings == nullptr) {
+          if (!s.failure) fail(s, Status::internal("image encode failed"));
+          continue;
+        }
+        embeddings_[chunk] = embeddings;
+      }
+    }
+    groups_ = std::move(groups);  // the embeddings live in the groups until prefill is done
+  }
+
+  void prefill(Sequence& s) {
+    llama_memory_seq_rm(llama_get_memory(m_.context.get()), s.seq, m_.prefix_tokens, -1);
+    s.n_past = m_.prefix_tokens;
+    s.out.cached_prefix_tokens = m_.prefix_tokens;
+    const size_t n_chunks = mtmd_input_chunks_size(s.chunks.ptr.get());
+    for (size_t i = 0; i < n_chunks; ++i) {
+      const mtmd_input_chunk* chunk = mtmd_input_chunks_get(s.chunks.ptr.get(), i);
+      const bool last = i + 1 == n_chunks;
+      llama_pos new_n_past = s.n_past;
+      const int n_tokens = static_cast<int>(mtmd_input_chunk_get_n_tokens(chunk));
+      s.out.prompt_tokens += n_tokens;
+      const auto start = SteadyClock::now();
+      if (mtmd_input_chunk_get_type(chunk) == MTMD_INPUT_CHUNK_TYPE_TEXT) {
+        if (mtmd_helper_eval_chunk_single(m_.vision.get(), m_.context.get(), chunk, s.n_past, s.seq,
+                                          m_.options.batch_tokens, last, &new_n_past) != 0) {
+          return fail(s, Status::internal("prefill of a text chunk failed"));
+        }
+      } else {
+        s.out.image_tokens += n_tokens;
+        auto found = embeddings_.find(chunk);
+        if (found == embeddings_.end() ||
+            mtmd_helper_decode_image_chunk(m_.vision.get(), m_.context.get(), chunk, found->second,
+                                           s.n_past, s.seq, m_.options.batch_tokens, &new_n_past,
+                                           nullptr, nullptr) != 0) {
+          return fail(s, Status::internal("prefill of image embeddings failed"));
+        }
+      }
+      s.out.timings.prefill_ms += ms_since(start);
+      s.n_past = new_n_past;
+    }
+  }
+
+  // The logits of a prompt's last token are overwritten by the next sequence's prefill, so each
+  // sequence picks its first token right after its own prefill.
+  void start_generation(Sequence& s) {
+    if (!s.request->grammar.empty()) {
+      s.grammar.reset(llama_sampler_init_grammar(m_.vocab, s.request->grammar.c_str(), "root"));
+      if (!s.grammar) return fail(s, Status::internal("cannot compile the output grammar"));
+    }
+    const auto start = SteadyClock::now();
+    s.decoding = true;
+    advance(s, llama_get_logits_ith(m_.context.get(), -1));
+    s.first_token_ms = ms_since(start);
+    if (!s.decoding && !s.failure) s.out.timings.generate_ms = s.first_token_ms;
+  }
+
+  // Greedy decoding. With a grammar, the argmax is tried first and the full vocabulary is
+  // filtered only when the grammar rejects it (llama.cpp's common_sampler does the same):
+  // filtering 49k candidates every step would cost more than the model on the 256m size.
+  // Records the chosen token and leaves `decoding` set when it still has to be decoded.
+  void advance(Sequence& s, const float* logits) {
+    if (static_cast<int>(s.out.tokens.size()) >= s.request->max_new_tokens) {
+      s.decoding = false;
+      return;
+    }
+    llama_token token = argmax(logits, m_.n_vocab);
+    if (s.grammar) {
+      llama_token_data single{token, logits[token], 0.0f};
+      llama_token_data_array one{&single, 1, -1, false};
+      llama_sampler_apply(s.grammar.get(), &one);
+      if (!std::isfinite(one.data[0].logit)) {
+        m_.candidates.resize(m_.n_vocab);
+        for (int t = 0; t < m_.n_vocab; ++t) m_.candidates[t] = {t, logits[t], 0.0f};
+        llama_token_data_array all{m_.candidates.data(), m_.candidates.size(), -1, false};
+        llama_sampler_apply(s.grammar.get(), &all);
+        int best = -1;
+        for (size_t c = 0; c < all.size; ++c) {
+          if (std::isfinite(all.data[c].logit) &&
+              (best < 0 || all.data[c].logit > all.data[best].logit)) {
+            best = static_cast<int>(c);
+          }
+        }
+        if (best < 0) return fail(s, Status::internal("the grammar allows no token"));
+        token = all.data[best].id;
+      }
+      llama_sampler_accept(s.grammar.get(), token);
+    }
+    if (llama_vocab_is_eog(m_.vocab, token)) {
+      s.out.ended_by_model = true;
+      s.decoding = false;
+      return;
+    }
+    GeneratedToken generated;
+    generated.id = token;
+    generated.piece = common_token_to_piece(m_.context.get(), token);
+    generated.logprob = logits[token] - log_sum_exp(logits, m_.n_vocab);
+    s.out.text += generated.piece;
+    const bool keep_going = *s.on_token == nullptr || (*s.on_token)(generated.piece);
+    s.out.tokens.push_back(std::move(generated));
+    s.next_token = token;
+    s.decoding = keep_going && static_cast<int>(s.out.tokens.size()) < s.request->max_new_tokens;
+  }
+
+  // Each step decodes the last token of every unfinished sequence in one llama_batch.
+  void generate() {
+    const auto start = SteadyClock::now();
+    std::vector<Sequence*> active;
+    while (true) {
+      active.clear();
+      common_batch_clear(m_.step_batch);
+      for (Sequence& s : seqs_) {
+        if (!s.decoding) continue;
+        common_batch_add(m_.step_batch, s.next_token, s.n_past++, {s.seq}, true);
+        active.push_back(&s);
+      }
+      if (active.empty()) return;
+      const bool decoded = llama_decode(m_.context.get(), m_.step_batch) == 0;
+      for (size_t i = 0; i < active.size(); ++i) {
+        Sequence& s = *active[i];
+        if (!decoded) {
+          fail(s, Status::internal("decode of a generated token failed"));
+        } else {
+          advance(s, llama_get_logits_ith(m_.context.get(), static_cast<int32_t>(i)));
+        }
+        if (!s.decoding) s.out.timings.generate_ms = s.first_token_ms + ms_since(start);
+      }
+    }
+  }
+
+  VlmEngine::Impl& m_;
+  std::vector<Sequence>& seqs_;
+  std::vector<EncodeGroup> groups_;
+  std::unordered_map<const mtmd_input_chunk*, float*> embeddings_;
 };
 
 VlmEngine::VlmEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -137,6 +383,7 @@ const VlmOptions& VlmEngine::options() const { return impl_->options; }
 
 Result<std::unique_ptr<VlmEngine>> VlmEngine::open(const VlmOptions& options) {
   route_llama_logs();
+  if (options.max_batch < 1) return Status::invalid_input("max_batch must be at least 1");
   llama_backend_init();
   ggml_backend_load_all();
   for (const auto& path : {options.model_path, options.mmproj_path}) {
@@ -160,12 +407,14 @@ Result<std::unique_ptr<VlmEngine>> VlmEngine::open(const VlmOptions& options) {
   if (!impl->context) return Status::internal("cannot create a llama context");
   impl->vocab = llama_model_get_vocab(impl->model.get());
   impl->n_vocab = llama_vocab_n_tokens(impl->vocab);
+  impl->step_batch = llama_batch_init(options.max_batch, 0, 1);
 
   mtmd_context_params vision_params = mtmd_context_params_default();
   vision_params.use_gpu = impl->params.mmproj_use_gpu;
   vision_params.print_timings = false;
   vision_params.n_threads = options.threads;
-  vision_params.flash_attn_type = impl->params.flash_attn_type;
+  // The vision tower encodes each image alone either way, so it keeps llama-mtmd-cli's setting.
+  vision_params.flash_attn_type = common_params{}.flash_attn_type;
   vision_params.warmup = impl->params.warmup;
   if (options.tiling == TilingPlan::kSingleTile) {
     vision_params.image_max_tokens = 64;  // one 512² slice; mtmd adds the overview tile
@@ -180,135 +429,85 @@ Result<std::unique_ptr<VlmEngine>> VlmEngine::open(const VlmOptions& options) {
   }
   impl->templates = common_chat_templates_init(impl->model.get(), "");
   if (Status s = impl->eval_prefix(); !s.ok()) return s;
-  logger("vlm")->info("loaded {} ({}), prefix {} tokens, {} threads", options.label,
-                      options.model_path.filename().string(), impl->prefix_tokens, options.threads);
+  logger("vlm")->info("loaded {} ({}), prefix {} tokens, {} threads, batches of {}", options.label,
+                      options.model_path.filename().string(), impl->prefix_tokens, options.threads,
+                      options.max_batch);
   return std::unique_ptr<VlmEngine>(new VlmEngine(std::move(impl)));
 }
 
 Result<Generation> VlmEngine::generate(const GenerateRequest& request,
                                        const TokenCallback& on_token) {
+  std::vector<Result<Generation>> results =
+      generate_batch(std::span(&request, 1), std::span(&on_token, 1));
+  return std::move(results.front());
+}
+
+std::vector<Result<Generation>> VlmEngine::generate_batch(std::span<const GenerateRequest> requests,
+                                                          std::span<const TokenCallback> on_token) {
   Impl& m = *impl_;
-  Generation out;
+  static const TokenCallback kNoCallback;
+  std::vector<Result<Generation>> results;
+  results.reserve(requests.size());
+  const size_t max_batch = static_cast<size_t>(m.options.max_batch);
+  for (size_t first = 0; first < requests.size(); first += max_batch) {
+    const size_t end = std::min(requests.size(), first + max_batch);
+    std::vector<Sequence> seqs(end - first);
+    llama_seq_id next_seq = 0;
+    for (size_t i = first; i < end; ++i) {
+      Sequence& s = seqs[i - first];
+      s.index = i;
+      s.request = &requests[i];
+      s.on_token = i < on_token.size() ? &on_token[i] : &kNoCallback;
+      if (Status prepared = m.prepare(s); !prepared.ok()) {
+        s.failure = std::move(prepared);
+      } else {
+        s.seq = next_seq++;
+      }
+    }
+    for (Sequence& s : seqs) s.out.batch_size = next_seq;
+    Impl::BatchRun(m, seqs).run();
+    for (Sequence& s : seqs) {
+      if (s.failure) {
+        results.emplace_back(std::move(*s.failure));
+      } else {
+        results.emplace_back(std::move(s.out));
+      }
+    }
+  }
+  return results;
+}
+
+// Checks the images and turns the request into mtmd chunks (text and image parts, after the
+// cached prefix). A request that fails here takes no sequence of the batch.
+Status VlmEngine::Impl::prepare(Sequence& s) const {
   std::string user_content;
   mtmd::bitmaps bitmaps;
-  for (const image::RgbImage& img : request.images) {
+  for (const image::RgbImage& img : s.request->images) {
     if (img.empty() || img.pixels.size() != static_cast<size_t>(img.width) * img.height * 3) {
       return Status::invalid_input("empty or malformed image");
     }
     bitmaps.entries.emplace_back(mtmd_bitmap_init(img.width, img.height, img.pixels.data()));
     user_content += mtmd_default_marker();
   }
-  user_content += request.user_prompt;
-  const std::string formatted = m.format_chat(user_content);
-  if (formatted.compare(0, m.prefix_text.size(), m.prefix_text) != 0) {
+  user_content += s.request->user_prompt;
+  std::string formatted;
+  try {
+    formatted = format_chat(user_content);
+  } catch (const std::exception& e) {
+    return Status::internal(fmt::format("chat template: {}", e.what()));
+  }
+  if (formatted.compare(0, prefix_text.size(), prefix_text) != 0) {
     return Status::internal("chat template output does not start with the cached prefix");
   }
-  const std::string rest = formatted.substr(m.prefix_text.size());
-
-  // Drop the previous request; the prefix stays in the KV cache.
-  llama_memory_t memory = llama_get_memory(m.context.get());
-  llama_memory_seq_rm(memory, 0, m.prefix_tokens, -1);
-  llama_pos n_past = m.prefix_tokens;
-  out.cached_prefix_tokens = m.prefix_tokens;
-
+  const std::string rest = formatted.substr(prefix_text.size());
   mtmd_input_text text{rest.c_str(), rest.size(), /*add_special=*/false, /*parse_special=*/true};
-  mtmd::input_chunks chunks(mtmd_input_chunks_init());
   auto bitmap_ptrs = bitmaps.c_ptr();
-  if (int32_t rc = mtmd_tokenize(m.vision.get(), chunks.ptr.get(), &text, bitmap_ptrs.data(),
+  if (int32_t rc = mtmd_tokenize(vision.get(), s.chunks.ptr.get(), &text, bitmap_ptrs.data(),
                                  bitmap_ptrs.size());
       rc != 0) {
     return Status::internal(fmt::format("mtmd_tokenize failed ({})", rc));
   }
-  const size_t n_chunks = mtmd_input_chunks_size(chunks.ptr.get());
-  for (size_t i = 0; i < n_chunks; ++i) {
-    const mtmd_input_chunk* chunk = mtmd_input_chunks_get(chunks.ptr.get(), i);
-    const bool last = i + 1 == n_chunks;
-    llama_pos new_n_past = n_past;
-    out.prompt_tokens += static_cast<int>(mtmd_input_chunk_get_n_tokens(chunk));
-    if (mtmd_input_chunk_get_type(chunk) == MTMD_INPUT_CHUNK_TYPE_TEXT) {
-      const auto start = Clock::now();
-      if (mtmd_helper_eval_chunk_single(m.vision.get(), m.context.get(), chunk, n_past, 0,
-                                        m.options.batch_tokens, last, &new_n_past) != 0) {
-        return Status::internal("prefill of a text chunk failed");
-      }
-      out.timings.prefill_ms += ms_since(start);
-    } else {
-      out.image_tokens += static_cast<int>(mtmd_input_chunk_get_n_tokens(chunk));
-      auto start = Clock::now();
-      mtmd::batch_ptr media_batch(mtmd_batch_init(m.vision.get()));
-      if (mtmd_batch_add_chunk(media_batch.get(), chunk) != 0 ||
-          mtmd_batch_encode(media_batch.get()) != 0) {
-        return Status::internal("image encode failed");
-      }
-      float* embeddings = mtmd_batch_get_output_embd(media_batch.get(), chunk);
-      out.timings.encode_ms += ms_since(start);
-      start = Clock::now();
-      if (embeddings == nullptr ||
-          mtmd_helper_decode_image_chunk(m.vision.get(), m.context.get(), chunk, embeddings, n_past,
-                                         0, m.options.batch_tokens, &new_n_past, nullptr,
-                                         nullptr) != 0) {
-        return Status::internal("prefill of image embeddings failed");
-      }
-      out.timings.prefill_ms += ms_since(start);
-    }
-    n_past = new_n_past;
-  }
-
-  // Greedy decoding. With a grammar, the argmax is tried first and the full vocabulary is filtered
-  // only when the grammar rejects it (llama.cpp's common_sampler does the same): filtering 49k
-  // candidates every step would cost more than the model on the 256m size.
-  llama_sampler_ptr grammar;
-  if (!request.grammar.empty()) {
-    grammar.reset(llama_sampler_init_grammar(m.vocab, request.grammar.c_str(), "root"));
-    if (!grammar) return Status::internal("cannot compile the output grammar");
-  }
-  std::vector<llama_token_data> candidates;
-  const auto generate_start = Clock::now();
-  for (int step = 0; step < request.max_new_tokens; ++step) {
-    const float* logits = llama_get_logits_ith(m.context.get(), -1);
-    llama_token token = argmax(logits, m.n_vocab);
-    if (grammar) {
-      llama_token_data single{token, logits[token], 0.0f};
-      llama_token_data_array one{&single, 1, -1, false};
-      llama_sampler_apply(grammar.get(), &one);
-      if (!std::isfinite(one.data[0].logit)) {
-        candidates.resize(m.n_vocab);
-        for (int t = 0; t < m.n_vocab; ++t) candidates[t] = {t, logits[t], 0.0f};
-        llama_token_data_array all{candidates.data(), candidates.size(), -1, false};
-        llama_sampler_apply(grammar.get(), &all);
-        int best = -1;
-        for (size_t c = 0; c < all.size; ++c) {
-          if (std::isfinite(all.data[c].logit) &&
-              (best < 0 || all.data[c].logit > all.data[best].logit)) {
-            best = static_cast<int>(c);
-          }
-        }
-        if (best < 0) return Status::internal("the grammar allows no token");
-        token = all.data[best].id;
-      }
-      llama_sampler_accept(grammar.get(), token);
-    }
-    if (llama_vocab_is_eog(m.vocab, token)) {
-      out.ended_by_model = true;
-      break;
-    }
-    GeneratedToken generated;
-    generated.id = token;
-    generated.piece = common_token_to_piece(m.context.get(), token);
-    generated.logprob = logits[token] - log_sum_exp(logits, m.n_vocab);
-    out.text += generated.piece;
-    const bool keep_going = !on_token || on_token(generated.piece);
-    out.tokens.push_back(std::move(generated));
-    if (!keep_going) break;
-
-    common_batch_clear(m.next_token_batch);
-    common_batch_add(m.next_token_batch, token, n_past++, {0}, true);
-    if (llama_decode(m.context.get(), m.next_token_batch) != 0) {
-      return Status::internal("decode of a generated token failed");
-    }
-  }
-  out.timings.generate_ms = ms_since(generate_start);
-  return out;
+  return {};
 }
 
 }  // namespace cardmint::vlm

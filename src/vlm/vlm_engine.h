@@ -6,6 +6,8 @@
 // work to it.
 
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "base/status.h"
 #include "vlm/generation.h"
@@ -26,6 +28,16 @@ class VlmEngine {
   // usable for the next request).
   [[nodiscard]] Result<Generation> generate(const GenerateRequest& request,
                                             const TokenCallback& on_token = {});
+
+  // Decodes the requests together, one result per request, in order: each image is encoded
+  // (several in one mtmd batch where the projector allows it) and each prompt evaluated in its
+  // own KV stream, then every step decodes one token of each unfinished request in one
+  // llama_batch. Greedy output is token-for-token what generate() gives for each request alone.
+  // A request that fails (an empty image, a grammar that compiles to nothing) fails alone; a
+  // failed shared step fails the requests still decoding. More than options().max_batch requests
+  // run as consecutive batches. `on_token` is empty or holds one callback per request.
+  [[nodiscard]] std::vector<Result<Generation>> generate_batch(
+      std::span<const GenerateRequest> requests, std::span<const TokenCallback> on_token = {});
 
   const VlmOptions& options() const;
 
