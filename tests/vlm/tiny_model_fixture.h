@@ -21,4 +21,8 @@ const TinyModel& tiny_model();
 image::RgbImage test_picture();
 std::filesystem::path test_picture_png();
 
+// Deterministic variants of test_picture() that differ in shapes and colours (variant 0 is
+// test_picture() itself), for tests that need several different pictures.
+image::RgbImage test_picture(int variant);
+
 }  // namespace cardmint::testing
