@@ -26,6 +26,7 @@ struct EvalFlags {
   std::string manifest;
   double threshold = 0.85;  // the confidence a user trusts; "confident wrong" is counted above it
   int limit = 0;            // 0 = every photo
+  std::string mode = "standard";
   bool as_json = false;
 };
 
@@ -41,11 +42,37 @@ std::string local_number(const std::string& card_id) {
   return dash == std::string::npos ? card_id : card_id.substr(dash + 1);
 }
 
+// Answers grouped by the confidence they claimed, to check that a confidence means what it says:
+// of the answers claiming at least 0.85, at least 85% should be right.
+struct ConfidenceBucket {
+  double from = 0, to = 0;  // [from, to), the last one closed
+  int answers = 0;          // with a card
+  int right_card = 0;
+  int right_printing = 0;
+};
+
+std::vector<ConfidenceBucket> confidence_buckets() {
+  return {{0.0, 0.5}, {0.5, 0.7}, {0.7, 0.85}, {0.85, 0.95}, {0.95, 1.0}};
+}
+
+void count_answer(std::vector<ConfidenceBucket>& buckets, double confidence, bool right_card,
+                  bool right_printing) {
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    if (confidence < buckets[i].to || i + 1 == buckets.size()) {
+      ++buckets[i].answers;
+      if (right_card) ++buckets[i].right_card;
+      if (right_printing) ++buckets[i].right_printing;
+      return;
+    }
+  }
+}
+
 int run_eval(const EvalFlags& flags) {
   recognize::RecognizerOptions options;
   options.catalog_db = catalog_db_path(flags.model);
-  options.vlm = optional_vlm_options(flags.model);
-  options.escalate_below = flags.threshold;
+  options.models = cascade_models(flags.model);
+  options.escalation.escalate_below = flags.threshold;
+  options.default_mode = recognize::parse_scan_mode(flags.mode).value();  // CLI11 checked it
   Result<std::unique_ptr<recognize::Recognizer>> recognizer = recognize::Recognizer::open(options);
   if (!recognizer.ok()) {
     logger("cli")->error("cannot start the recognizer: {}", recognizer.status().to_string());
@@ -63,6 +90,7 @@ int run_eval(const EvalFlags& flags) {
   // The right card in the wrong finish, sure of both: as wrong a printing as a wrong card.
   int confident_wrong_finish = 0;
   std::vector<double> latencies;
+  std::vector<ConfidenceBucket> buckets = confidence_buckets();
   json failures = json::array();
   std::string line;
   while (std::getline(manifest, line) && (flags.limit == 0 || n < flags.limit)) {
@@ -88,6 +116,7 @@ int run_eval(const EvalFlags& flags) {
       if (!got->card) {
         ++no_card_right;
       } else {
+        count_answer(buckets, got->confidence, false, false);
         if (got->confidence >= flags.threshold) ++confident_wrong;
         failures.push_back({{"file", truth["file"]},
                             {"want", nullptr},
@@ -104,6 +133,8 @@ int run_eval(const EvalFlags& flags) {
                                     : got->card              ? got->card->finish
                                                              : "";
     if (right && want_finish == got->card->finish) ++printing_exact;
+    if (got->card)
+      count_answer(buckets, got->confidence, right, right && want_finish == got->card->finish);
     if (right && want_finish != got->card->finish) {
       if (got->confidence >= flags.threshold && got->finish_confidence >= flags.threshold)
         ++confident_wrong_finish;
@@ -146,7 +177,18 @@ int run_eval(const EvalFlags& flags) {
       {"no_card_right", no_card_right},
       {"errors", errors},
       {"latency_ms", {{"p50", latency.p50_ms}, {"p90", latency.p90_ms}, {"p99", latency.p99_ms}}},
+      {"mode", flags.mode},
+      {"calibration", json::array()},
       {"failures", failures}};
+  for (const ConfidenceBucket& b : buckets) {
+    report["calibration"].push_back({{"from", b.from},
+                                     {"to", b.to},
+                                     {"answers", b.answers},
+                                     {"right_card", b.right_card},
+                                     {"right_printing", b.right_printing},
+                                     {"card_accuracy", rate(b.right_card, b.answers)},
+                                     {"printing_accuracy", rate(b.right_printing, b.answers)}});
+  }
   if (flags.as_json) {
     std::cout << report.dump() << std::endl;
     return 0;
@@ -163,6 +205,12 @@ int run_eval(const EvalFlags& flags) {
       confident_wrong, 100 * rate(confident_wrong, n), confident_wrong_finish,
       100 * rate(confident_wrong + confident_wrong_finish, n), null_answers, no_card_right,
       no_card_photos, errors, latency.p50_ms, latency.p90_ms, latency.p99_ms);
+  std::cout << "  confidence    answers  card right  printing right\n";
+  for (const ConfidenceBucket& b : buckets) {
+    std::cout << fmt::format("  {:.2f}-{:.2f}   {:7}  {:9.1f}%  {:13.1f}%\n", b.from, b.to,
+                             b.answers, 100 * rate(b.right_card, b.answers),
+                             100 * rate(b.right_printing, b.answers));
+  }
   std::cout << "  failures:\n";
   for (const json& f : failures) std::cout << "    " << f.dump() << "\n";
   return 0;
@@ -181,6 +229,8 @@ void register_eval_command(CLI::App& app) {
   eval->add_option("--threshold", flags->threshold, "confidence users trust")
       ->check(CLI::Range(0.0, 1.0));
   eval->add_option("--limit", flags->limit, "evaluate the first N photos");
+  eval->add_option("--mode", flags->mode, "bulk_inventory | standard | high_value")
+      ->check(CLI::IsMember({"bulk_inventory", "standard", "high_value"}));
   eval->add_flag("--json", flags->as_json, "print one JSON object");
   eval->callback([flags] { throw CLI::RuntimeError(run_eval(*flags)); });
 }

@@ -5,6 +5,7 @@
 #include "cli/bench_cache_command.h"
 #include "cli/bench_catalog_command.h"
 #include "cli/bench_serve_command.h"
+#include "cli/bench_stream_command.h"
 #include "cli/bench_vlm_command.h"
 #include "cli/catalog_command.h"
 #include "cli/eval_command.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_bench_catalog_command(*bench);
   cardmint::cli::register_bench_cache_command(*bench);
   cardmint::cli::register_bench_serve_command(*bench);
+  cardmint::cli::register_bench_stream_command(*bench);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

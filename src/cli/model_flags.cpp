@@ -18,6 +18,14 @@ void add_model_flags(CLI::App& command, ModelFlags& flags) {
   command.add_option("--tiling", flags.tiling, "single: overview + one 512 tile; smolvlm: default")
       ->envname("TILING")
       ->check(CLI::IsMember({"single", "smolvlm"}));
+  command
+      .add_option("--accurate-model", flags.accurate_model_path,
+                  "the accurate model's GGUF (SmolVLM-500M)")
+      ->envname("ACCURATE_MODEL_PATH");
+  command.add_option("--accurate-mmproj", flags.accurate_mmproj_path, "its vision projector GGUF")
+      ->envname("ACCURATE_MMPROJ_PATH");
+  command.add_option("--accurate-label", flags.accurate_label, "its source label")
+      ->envname("ACCURATE_MODEL_LABEL");
 }
 
 vlm::VlmOptions to_vlm_options(const ModelFlags& flags) {
@@ -35,9 +43,17 @@ vlm::VlmOptions to_vlm_options(const ModelFlags& flags) {
 
 namespace cardmint::cli {
 
-std::optional<vlm::VlmOptions> optional_vlm_options(const ModelFlags& flags) {
-  if (flags.model_path.empty()) return std::nullopt;
-  return to_vlm_options(flags);
+std::vector<recognize::RecognizerOptions::Model> cascade_models(const ModelFlags& flags) {
+  std::vector<recognize::RecognizerOptions::Model> models;
+  if (!flags.model_path.empty()) models.push_back({to_vlm_options(flags), false});
+  if (!flags.accurate_model_path.empty()) {
+    vlm::VlmOptions accurate = to_vlm_options(flags);
+    accurate.model_path = flags.accurate_model_path;
+    accurate.mmproj_path = flags.accurate_mmproj_path;
+    accurate.label = flags.accurate_label;
+    models.push_back({accurate, true});
+  }
+  return models;
 }
 
 std::string catalog_db_path(const ModelFlags& flags) {

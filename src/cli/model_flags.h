@@ -6,7 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "recognize/recognizer.h"
 #include "vlm/vlm_options.h"
 
 namespace cardmint::cli {
@@ -18,6 +20,10 @@ struct ModelFlags {
   std::string label = "vlm-256m";
   std::string tiling = "single";  // single | smolvlm
   int threads = 2;
+  // The accurate model (SmolVLM-500M), the cascade's last source; optional.
+  std::string accurate_model_path;
+  std::string accurate_mmproj_path;
+  std::string accurate_label = "vlm-500m";
 };
 
 void add_model_flags(CLI::App& command, ModelFlags& flags);
@@ -25,8 +31,9 @@ void add_model_flags(CLI::App& command, ModelFlags& flags);
 // REQUIRES: flags were parsed (CLI11 has validated tiling).
 vlm::VlmOptions to_vlm_options(const ModelFlags& flags);
 
-// The model to consult, or none when no --model was given (OCR alone).
-std::optional<vlm::VlmOptions> optional_vlm_options(const ModelFlags& flags);
+// The models the cascade may ask, fast first; none when no --model or --accurate-model was given
+// (OCR alone).
+std::vector<recognize::RecognizerOptions::Model> cascade_models(const ModelFlags& flags);
 
 std::string catalog_db_path(const ModelFlags& flags);
 

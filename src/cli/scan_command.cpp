@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "cli/model_flags.h"
 #include "recognize/recognizer.h"
+#include "wire/progress_json.h"
 #include "wire/recognition_json.h"
 
 namespace cardmint::cli {
@@ -20,13 +21,16 @@ struct ScanFlags {
   ModelFlags model;
   std::vector<std::string> files;
   int max_new_tokens = 160;
+  std::string mode = "standard";
+  bool stream = false;  // one JSON line per progress event before each answer
 };
 
 int run_scan(const ScanFlags& flags) {
   recognize::RecognizerOptions options;
   options.catalog_db = catalog_db_path(flags.model);
-  options.vlm = optional_vlm_options(flags.model);
+  options.models = cascade_models(flags.model);
   options.max_new_tokens = flags.max_new_tokens;
+  options.default_mode = recognize::parse_scan_mode(flags.mode).value();  // CLI11 checked it
   Result<std::unique_ptr<recognize::Recognizer>> recognizer = recognize::Recognizer::open(options);
   if (!recognizer.ok()) {
     logger("cli")->error("cannot load models: {}", recognizer.status().to_string());
@@ -43,7 +47,18 @@ int run_scan(const ScanFlags& flags) {
     }
     std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                     std::istreambuf_iterator<char>());
-    Result<recognize::Recognition> result = (*recognizer)->recognize(bytes);
+    recognize::RecognizeRequest request;
+    if (flags.stream) {
+      // The same events as /recognize?stream=1, one JSON line each, as they happen.
+      request.on_progress = [&path](const recognize::ProgressEvent& event) {
+        nlohmann::json line = wire::progress_event_to_json(event);
+        line["event"] = recognize::progress_stage_name(event.stage);
+        line["file"] = path;
+        std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                  << std::endl;
+      };
+    }
+    Result<recognize::Recognition> result = (*recognizer)->recognize(bytes, request);
     if (!result.ok()) {
       nlohmann::json error = {{"file", path},
                               {"error",
@@ -55,7 +70,8 @@ int run_scan(const ScanFlags& flags) {
     }
     nlohmann::json out = wire::recognition_to_json(*result, fmt::format("scan-{}", i + 1));
     out["file"] = path;
-    std::cout << out.dump() << std::endl;
+    if (flags.stream) out["event"] = "complete";
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   }
   return failures == 0 ? 0 : 1;
 }
@@ -69,6 +85,12 @@ void register_scan_command(CLI::App& app) {
   scan->add_option("files", flags->files, "image files")->required()->check(CLI::ExistingFile);
   scan->add_option("--max-new-tokens", flags->max_new_tokens, "longest model answer")
       ->check(CLI::Range(1, 4096));
+  scan->add_option("--mode", flags->mode, "bulk_inventory | standard | high_value")
+      ->envname("SCAN_MODE")
+      ->check(CLI::IsMember({"bulk_inventory", "standard", "high_value"}));
+  scan->add_flag("--stream", flags->stream,
+                 "print each progress event (detected, quick, identified) as it happens, then the "
+                 "answer as \"complete\"");
   scan->callback([flags] { throw CLI::RuntimeError(run_scan(*flags)); });
 }
 

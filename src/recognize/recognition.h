@@ -18,6 +18,9 @@ struct CardMatch {
   int printed_total = 0;
   std::string finish;     // normal | holo | reverse holo | first edition
   std::string condition;  // near mint, ...
+  // Where the condition came from: "session default" (the operator's), "model estimate" (the VLM
+  // looked at the card), or empty when nobody said.
+  std::string condition_source;
 };
 
 struct Candidate {
@@ -61,6 +64,15 @@ struct TokenCounts {
   int generated = 0;
 };
 
+// One source the cascade asked, in order: what it said and why it was asked.
+struct CascadeStep {
+  std::string source;   // "ocr", "vlm-256m", ...
+  std::string card_id;  // empty: no card
+  double confidence = 0;
+  double ms = 0;       // this source's own time (for a model: queue + encode + prefill + generate)
+  std::string reason;  // why it was asked; empty for the first
+};
+
 struct Recognition {
   std::optional<CardMatch> card;  // nullopt: an honest "unknown"
   std::string unknown_reason;     // why card is empty, for the operator
@@ -79,6 +91,8 @@ struct Recognition {
   double finish_hint_confidence = 0;
   RecognitionTimings timings;
   TokenCounts tokens;
+  std::string mode;                  // the scan mode it ran under ("standard", ...)
+  std::vector<CascadeStep> cascade;  // the sources asked, in order
 };
 
 }  // namespace cardmint::recognize

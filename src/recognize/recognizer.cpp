@@ -2,18 +2,24 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <exception>
+#include <future>
+#include <mutex>
 
 #include "base/elapsed.h"
 #include "catalog/catalog.h"
-#include "hash/photo_card_hash.h"
-#include "hash/upload_digest.h"
 #include "image/border_colour.h"
 #include "image/card_detector.h"
 #include "image/card_rectifier.h"
 #include "image/finish_hint.h"
 #include "image/image_decoder.h"
+#include "recognize/cached_answer.h"
+#include "recognize/cpu_pool.h"
 #include "recognize/ocr_recognizer.h"
+#include "recognize/vlm_card_reader.h"
 #include "recognize/vlm_worker.h"
 #include "vlm/card_description.h"
 #include "vlm/vlm_engine.h"
@@ -23,59 +29,371 @@ namespace {
 
 using Clock = SteadyClock;
 
-// The short turn after the image; the long instructions sit in the cached system prompt.
-constexpr const char* kUserPrompt = "Describe this card as JSON.";
+constexpr const char* kFinishHintNames[] = {"normal", "holo", "reverse holo", "first edition"};
 
-image::FinishHint to_image_hint(catalog::Finish finish) {
-  switch (finish) {
-    case catalog::Finish::kHolo:
-      return image::FinishHint::kHolo;
-    case catalog::Finish::kReverseHolo:
-      return image::FinishHint::kReverseHolo;
-    case catalog::Finish::kFirstEdition:
-      return image::FinishHint::kFirstEdition;
-    case catalog::Finish::kNormal:
-      break;
-  }
-  return image::FinishHint::kNormal;
+// A model's streamed name counts as "quick" only when it is a name the catalog knows: the quick
+// event never shows a name that no card has.
+constexpr double kQuickNameMinScore = 0.8;
+
+SourceAnswer as_source_answer(const Recognition& r) {
+  return {r.source, r.card ? r.card->id : std::string(), r.card ? r.confidence : 0.0};
 }
 
 }  // namespace
 
-// What the cache path learned about an upload, for remembering its answer on a miss.
-struct CacheKeys {
-  hash::UploadDigest digest;
-  std::optional<hash::PhotoCardHash> photo;  // none when no card was found in the reduced decode
-};
+std::string_view progress_stage_name(ProgressStage stage) {
+  switch (stage) {
+    case ProgressStage::kQuick:
+      return "quick";
+    case ProgressStage::kIdentified:
+      return "identified";
+    case ProgressStage::kDetected:
+      break;
+  }
+  return "detected";
+}
 
 struct Recognizer::Impl {
   RecognizerOptions options;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<OcrRecognizer> ocr;
-  std::unique_ptr<VlmWorker> worker;        // null without a model
-  std::unique_ptr<cache::CardCache> cache;  // null without one
+  std::unique_ptr<cache::CardCache> cache;           // null without one
+  std::unique_ptr<CachedAnswers> cached;             // null without a cache
+  std::unique_ptr<CpuPool> pool;                     // before the readers: they post into it
+  std::vector<std::unique_ptr<CardReader>> readers;  // fast first
+  std::vector<ModelSource> model_sources;            // the readers' sources, same order
 
-  // The cached answer for this upload, or nullopt (with `keys` filled for remember()). Errors:
-  // the decode errors, found on the reduced decode exactly as the full one would find them.
-  Result<std::optional<Recognition>> answer_from_cache(std::span<const std::uint8_t> bytes,
-                                                       CacheKeys& keys,
-                                                       RecognitionTimings& timings) const;
-  // The hit as an answer, or nullopt when the catalog does not back it: the card is gone, or
-  // (for a hit by hash) another card may print the same picture, or the photo's foil readings
-  // favour another of the card's printings than the one remembered.
-  std::optional<Recognition> confirm(const cache::CacheHit& hit,
-                                     const hash::PhotoCardHash* photo) const;
+  mutable std::mutex stats_mu;  // guards the two maps
+  std::map<std::string, std::int64_t> model_switches;
+  std::map<std::string, std::int64_t> answers_by_source;
 
-  // Asks the model about `picture` and snaps its reading to the catalog. `base` carries the work
-  // done so far (timings, OCR reading); the result replaces its answer only when surer.
-  Result<Recognition> consult_model(const image::RgbImage& picture,
-                                    const catalog::MatchHints& hints, Recognition base) const;
+  std::mutex flight_mu;  // guards in_flight
+  std::condition_variable flight_done;
+  int in_flight = 0;
+
+  void run_finished() {
+    std::lock_guard lock(flight_mu);
+    if (--in_flight == 0) flight_done.notify_all();
+  }
+};
+
+// One recognition as it moves through the cascade. Its steps run on the CPU pool, one at a time;
+// a model's answer comes back on the model thread and is posted to the pool as the next step.
+struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
+  Run(Impl& impl, std::vector<std::uint8_t> image_bytes, RecognizeRequest request,
+      DoneCallback done)
+      : m(impl),
+        bytes(std::move(image_bytes)),
+        mode(request.mode.value_or(impl.options.default_mode)),
+        on_progress(std::move(request.on_progress)),
+        on_done(std::move(done)),
+        accepted_at(Clock::now()) {}
+
+  Impl& m;
+  bool replied = false;  // on_done was called: later failures have no one to tell
+  const std::vector<std::uint8_t> bytes;
+  const ScanMode mode;
+  const ProgressCallback on_progress;
+  const DoneCallback on_done;
+  const Clock::time_point accepted_at;
+
+  CacheKeys keys;
+  RecognitionTimings cache_timings;
+  Recognition base;  // the OCR pass: reading, finish hint, timings, and OCR's own answer
+  catalog::MatchHints hints;
+  std::shared_ptr<const image::RgbImage> picture;  // what a model sees
+  double holo_hint = 0;
+  std::vector<Recognition> answers;  // each source's answer, in the order asked
+  std::vector<CascadeStep> steps;
+
+  std::mutex event_mu;  // events come from the pool and from the model thread
+  bool quick_sent = false;
+  std::string identified_id;
+  double identified_confidence = -1;
+
+  double elapsed_ms() const { return ms_between(accepted_at, Clock::now()); }
+
+  void emit(ProgressEvent event) {
+    if (!on_progress) return;
+    event.elapsed_ms = elapsed_ms();
+    std::lock_guard lock(event_mu);
+    if (event.stage == ProgressStage::kQuick) {
+      if (quick_sent) return;
+      quick_sent = true;
+    }
+    on_progress(event);
+  }
+
+  void emit_quick(const std::string& name, const std::string& source) {
+    ProgressEvent event;
+    event.stage = ProgressStage::kQuick;
+    event.source = source;
+    event.name = name;
+    emit(std::move(event));
+  }
+
+  // Runs `step`, turning anything it throws into this request's failure instead of a hung caller.
+  template <typename Step>
+  void guarded(Step step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      fail(Status::internal(fmt::format("recognition failed: {}", e.what())));
+    } catch (...) {
+      fail(Status::internal("recognition failed"));
+    }
+  }
+
+  void begin() {
+    guarded([&] {
+      if (answer_from_cache()) return;
+      read_with_ocr();
+    });
+  }
+
+  // True when the cache answered (and the run is finished, either way).
+  bool answer_from_cache() {
+    // high_value confirms every card with the accurate model: a remembered answer is not enough.
+    if (!m.cached || mode == ScanMode::kHighValue) return false;
+    Result<std::optional<Recognition>> cached = m.cached->find(bytes, keys, cache_timings);
+    if (!cached.ok()) {
+      fail(cached.status());
+      return true;
+    }
+    if (!cached->has_value()) return false;
+    Recognition answer = std::move(cached->value());
+    ProgressEvent detected;
+    detected.stage = ProgressStage::kDetected;
+    detected.source = answer.source;
+    emit(detected);
+    emit_quick(answer.card->name, answer.source);
+    ProgressEvent identified;
+    identified.stage = ProgressStage::kIdentified;
+    identified.source = answer.source;
+    identified.recognition = answer;
+    emit(std::move(identified));
+    answer.mode = std::string(scan_mode_name(mode));
+    answer.cascade.push_back(
+        {answer.source, answer.card->id, answer.confidence, answer.timings.cache_ms, ""});
+    answer.timings.total_ms = elapsed_ms();
+    count_answer(answer.source);
+    reply(std::move(answer));
+    return true;
+  }
+
+  void read_with_ocr() {
+    const auto full_path_at = Clock::now();
+    Result<image::RgbImage> decoded = image::decode_image(bytes, m.options.decode_limits);
+    if (!decoded.ok()) return fail(decoded.status());
+    const auto decoded_at = Clock::now();
+
+    Recognition out;
+    out.source = "ocr";
+    std::optional<image::RectifiedCard> rectified;
+    Result<image::CardQuad> quad = image::find_card(*decoded);
+    if (quad.ok()) {
+      Result<image::RectifiedCard> warped = image::rectify_card(*decoded, *quad);
+      if (!warped.ok()) return fail(warped.status());
+      rectified = std::move(warped).value();
+    } else if (quad.status().code() != StatusCode::kNotFound) {
+      return fail(quad.status());
+    }
+    if (rectified) {
+      if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card);
+          finish.ok()) {
+        out.finish_hint = kFinishHintNames[static_cast<int>(finish->hint)];
+        out.finish_hint_confidence = finish->confidence;
+        if (finish->hint == image::FinishHint::kHolo) holo_hint = finish->confidence;
+        // The hint's finish ranks first only among a card's printings, and by likelihood: the
+        // card's other printings are the alternatives that count, not all four.
+        std::array<double, 4> ll;
+        for (catalog::Finish f : catalog::kAllFinishes)
+          ll[std::size_t(f)] = finish->log_likelihood[std::size_t(to_image_hint(f))];
+        hints.finish_log_likelihood = ll;
+        hints.full_art_log_ratio = finish->full_art_log_ratio;
+      }
+      if (Result<image::BorderColour> border = image::read_border_colour(rectified->card);
+          border.ok())
+        hints.silver_border_log_ratio = border->silver_era_log_ratio;
+      ProgressEvent detected;
+      detected.stage = ProgressStage::kDetected;
+      detected.source = "ocr";
+      detected.recognition.finish_hint = out.finish_hint;
+      detected.recognition.finish_hint_confidence = out.finish_hint_confidence;
+      emit(std::move(detected));
+      const double preprocess_ms = ms_between(decoded_at, Clock::now());
+      Result<Recognition> read = m.ocr->recognize(*rectified, hints);
+      if (!read.ok()) return fail(read.status());
+      const std::string finish_hint = out.finish_hint;
+      const double finish_confidence = out.finish_hint_confidence;
+      out = std::move(read).value();
+      out.finish_hint = finish_hint;
+      out.finish_hint_confidence = finish_confidence;
+      out.timings.preprocess_ms = preprocess_ms;
+      picture = std::make_shared<const image::RgbImage>(std::move(rectified->card));
+    } else {
+      out.unknown_reason = quad.status().message();
+      out.timings.preprocess_ms = ms_between(decoded_at, Clock::now());
+      // No card outline: a model may still read the whole photo.
+      picture = std::make_shared<const image::RgbImage>(std::move(decoded).value());
+    }
+    out.timings.decode_ms = ms_between(full_path_at, decoded_at);
+    out.timings.hash_ms = cache_timings.hash_ms;
+    out.timings.cache_ms = cache_timings.cache_ms;
+    if (out.card) emit_quick(out.card->name, "ocr");
+    steps.push_back({"ocr", out.card ? out.card->id : "", out.card ? out.confidence : 0.0,
+                     out.timings.ocr_ms, ""});
+    base = out;
+    answers.push_back(std::move(out));
+    escalate_or_finish();
+  }
+
+  void escalate_or_finish() {
+    std::vector<SourceAnswer> so_far;
+    for (const Recognition& a : answers) so_far.push_back(as_source_answer(a));
+    const std::optional<Escalation> next = next_escalation(
+        mode, m.options.escalation, so_far, m.model_sources, picture ? holo_hint : 0);
+    const bool can_ask = next && picture;
+    announce_identified(so_far, can_ask ? m.model_sources[next->model].name : "");
+    if (!can_ask) return finish();
+
+    const std::size_t model = next->model;
+    {
+      std::lock_guard lock(m.stats_mu);
+      ++m.model_switches[fmt::format("{}→{}", answers.back().source, m.model_sources[model].name)];
+    }
+    std::shared_ptr<Run> self = shared_from_this();
+    const std::string reason = next->reason;
+    const auto asked_at = Clock::now();
+    const std::string source = m.model_sources[model].name;
+    Status asked = m.readers[model]->read(
+        picture, hints,
+        [self, source](const std::string& name) {
+          std::vector<catalog::NameMatch> known = self->m.catalog->search_names(name, 1);
+          if (!known.empty() && known[0].score >= kQuickNameMinScore) {
+            self->emit_quick(known[0].name, source);
+          }
+        },
+        [self, model, reason, asked_at](Result<Recognition> answer) {
+          self->m.pool->post([self, model, reason, asked_at, answer = std::move(answer)]() mutable {
+            self->guarded(
+                [&] { self->on_model_answer(model, reason, asked_at, std::move(answer)); });
+          });
+        });
+    if (!asked.ok()) fail(asked);
+  }
+
+  void on_model_answer(std::size_t model, const std::string& reason, Clock::time_point asked_at,
+                       Result<Recognition> answer) {
+    if (!answer.ok()) return fail(answer.status());
+    answer->source = m.model_sources[model].name;
+    steps.push_back({answer->source, answer->card ? answer->card->id : "",
+                     answer->card ? answer->confidence : 0.0, ms_between(asked_at, Clock::now()),
+                     reason});
+    answers.push_back(std::move(answer).value());
+    escalate_or_finish();
+  }
+
+  // An `identified` event whenever the answer so far names a card it had not named before, or
+  // names it with another confidence.
+  void announce_identified(const std::vector<SourceAnswer>& so_far,
+                           const std::string& escalating_to) {
+    const std::optional<Decision> decision = decide(so_far);
+    if (!decision) return;
+    const Recognition& chosen = answers[decision->answer];
+    if (chosen.card->id == identified_id && decision->confidence == identified_confidence) return;
+    identified_id = chosen.card->id;
+    identified_confidence = decision->confidence;
+    ProgressEvent event;
+    event.stage = ProgressStage::kIdentified;
+    event.source = chosen.source;
+    event.recognition = chosen;
+    event.recognition.confidence = decision->confidence;
+    event.recognition.finish_hint = base.finish_hint;
+    event.recognition.finish_hint_confidence = base.finish_hint_confidence;
+    event.escalating_to = escalating_to;
+    emit(std::move(event));
+  }
+
+  void finish() {
+    std::vector<SourceAnswer> so_far;
+    for (const Recognition& a : answers) so_far.push_back(as_source_answer(a));
+    Recognition out = base;
+    // What every model cost, whichever answer is kept.
+    for (std::size_t i = 1; i < answers.size(); ++i) {
+      const Recognition& a = answers[i];
+      out.timings.encode_ms += a.timings.encode_ms;
+      out.timings.prefill_ms += a.timings.prefill_ms;
+      out.timings.generate_ms += a.timings.generate_ms;
+      out.timings.queue_ms += a.timings.queue_ms;
+      out.raw_model_output = a.raw_model_output;
+      out.tokens = a.tokens;
+    }
+    if (const std::optional<Decision> decision = decide(so_far)) {
+      const Recognition& chosen = answers[decision->answer];
+      out.card = chosen.card;
+      out.candidates = chosen.candidates;
+      out.confidence = decision->confidence;
+      out.finish_confidence = chosen.finish_confidence;
+      out.source = chosen.source;
+      out.unknown_reason.clear();
+      // A model that looked at the same card estimated its condition, even when OCR's answer won
+      // (OCR cannot see wear).
+      if (out.card->condition_source.empty()) {
+        for (const Recognition& a : answers) {
+          if (a.card && a.card->id == out.card->id && !a.card->condition.empty()) {
+            out.card->condition = a.card->condition;
+            out.card->condition_source = a.card->condition_source;
+          }
+        }
+      }
+    } else {
+      for (std::size_t i = 1; i < answers.size(); ++i) {
+        out.source = answers[i].source;
+        out.unknown_reason = fmt::format("{}; {}: {}", out.unknown_reason, answers[i].source,
+                                         answers[i].unknown_reason);
+      }
+    }
+    out.mode = std::string(scan_mode_name(mode));
+    out.cascade = steps;
+    // Only a sure answer is worth repeating: the cache never makes an answer surer than it was.
+    if (m.cached && out.card && out.confidence >= m.options.escalation.escalate_below) {
+      m.cached->remember(keys, out);
+    }
+    out.timings.total_ms = elapsed_ms();
+    count_answer(out.source);
+    reply(std::move(out));
+  }
+
+  void count_answer(const std::string& source) {
+    std::lock_guard lock(m.stats_mu);
+    ++m.answers_by_source[source];
+  }
+
+  void fail(const Status& status) { reply(status); }
+
+  void reply(Result<Recognition> answer) {
+    if (replied) return;
+    replied = true;
+    on_done(std::move(answer));
+    m.run_finished();
+  }
 };
 
 Recognizer::Recognizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Recognizer::~Recognizer() = default;
+
+Recognizer::~Recognizer() {
+  impl_->pool->stop_accepting();
+  std::unique_lock lock(impl_->flight_mu);
+  impl_->flight_done.wait(lock, [this] { return impl_->in_flight == 0; });
+}
 
 Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& options) {
+  return open(options, {});
+}
+
+Result<std::unique_ptr<Recognizer>> Recognizer::open(
+    const RecognizerOptions& options, std::vector<std::unique_ptr<CardReader>> readers) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   Result<std::unique_ptr<catalog::Catalog>> catalog =
@@ -94,254 +412,74 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& op
         [&known](std::string_view card_id) { return known.get_card(card_id).ok(); });
     if (!cache.ok()) return cache.status();
     impl->cache = std::move(cache).value();
+    impl->cached =
+        std::make_unique<CachedAnswers>(*impl->catalog, *impl->cache, options.decode_limits);
   }
-  if (options.vlm) {
-    vlm::VlmOptions vlm_options = *options.vlm;
-    if (vlm_options.system_prompt.empty()) vlm_options.system_prompt = vlm::card_prompt();
-    Result<std::unique_ptr<vlm::VlmEngine>> engine = vlm::VlmEngine::open(vlm_options);
-    if (!engine.ok()) return engine.status();
-    impl->worker =
-        std::make_unique<VlmWorker>(std::move(engine).value(), std::max(1, options.queue_capacity));
+  const int cpu_threads = options.cpu_threads > 0 ? options.cpu_threads : default_cpu_threads();
+  impl->pool = std::make_unique<CpuPool>(cpu_threads, std::max(1, options.queue_capacity));
+  if (readers.empty()) {
+    for (const RecognizerOptions::Model& model : options.models) {
+      vlm::VlmOptions vlm_options = model.vlm;
+      if (vlm_options.system_prompt.empty()) vlm_options.system_prompt = vlm::card_prompt();
+      vlm_options.max_batch = std::max(1, options.batch_size);
+      Result<std::unique_ptr<vlm::VlmEngine>> engine = vlm::VlmEngine::open(vlm_options);
+      if (!engine.ok()) return engine.status();
+      VlmWorkerOptions worker_options;
+      worker_options.queue_capacity = std::max(1, options.queue_capacity);
+      worker_options.batch_size = std::max(1, options.batch_size);
+      worker_options.batch_timeout = std::chrono::milliseconds(options.batch_timeout_ms);
+      VlmCardReaderOptions reader_options;
+      reader_options.source = {vlm_options.label, model.accurate};
+      reader_options.max_new_tokens = options.max_new_tokens;
+      reader_options.constrain_output = options.constrain_output;
+      reader_options.min_candidate_score = options.min_candidate_score;
+      readers.push_back(std::make_unique<VlmCardReader>(
+          *impl->catalog, std::make_unique<VlmWorker>(std::move(engine).value(), worker_options),
+          std::move(reader_options)));
+    }
   }
+  impl->readers = std::move(readers);
+  for (const auto& reader : impl->readers) impl->model_sources.push_back(reader->source());
   return std::unique_ptr<Recognizer>(new Recognizer(std::move(impl)));
 }
 
-void Recognizer::drain() {
-  if (impl_->worker) impl_->worker->stop_accepting();
-}
+void Recognizer::drain() { impl_->pool->stop_accepting(); }
 
-std::optional<cache::CardCacheStats> Recognizer::cache_stats() const {
-  if (!impl_->cache) return std::nullopt;
-  return impl_->cache->stats();
-}
-
-Result<std::optional<Recognition>> Recognizer::Impl::answer_from_cache(
-    std::span<const std::uint8_t> bytes, CacheKeys& keys, RecognitionTimings& timings) const {
-  const auto start = Clock::now();
-  keys.digest = hash::upload_digest(bytes);
-  if (std::optional<cache::CacheHit> hit = cache->find_bytes(keys.digest)) {
-    if (std::optional<Recognition> answer = confirm(*hit, nullptr)) {
-      answer->timings.cache_ms = ms_between(start, Clock::now());
-      return answer;
-    }
-    cache->unconfirmed(*hit);
+RecognizerStats Recognizer::stats() const {
+  RecognizerStats out;
+  {
+    std::lock_guard lock(impl_->stats_mu);
+    out.model_switches = impl_->model_switches;
+    out.answers_by_source = impl_->answers_by_source;
   }
-  const auto hashing_at = Clock::now();
-  Result<hash::PhotoCardHash> photo = hash::hash_card_in_photo(bytes, options.decode_limits);
-  timings.hash_ms = ms_between(hashing_at, Clock::now());
-  if (!photo.ok()) {
-    // No card in the small picture: the full-size path looks again and says why.
-    if (photo.status().code() == StatusCode::kNotFound) return std::optional<Recognition>();
-    return photo.status();
-  }
-  keys.photo = std::move(photo).value();
-  const auto lookup_at = Clock::now();
-  std::optional<Recognition> answer;
-  if (std::optional<cache::CacheHit> hit =
-          cache->find_card(keys.photo->hash, keys.photo->turned_hash)) {
-    answer = confirm(*hit, &*keys.photo);
-    if (!answer) cache->unconfirmed(*hit);
-  }
-  timings.cache_ms = ms_between(start, hashing_at) + ms_between(lookup_at, Clock::now());
-  if (answer) {
-    answer->timings.decode_ms = keys.photo->decode_ms;
-    answer->timings.hash_ms = timings.hash_ms;
-    answer->timings.cache_ms = timings.cache_ms;
-  }
-  return answer;
-}
-
-std::optional<Recognition> Recognizer::Impl::confirm(const cache::CacheHit& hit,
-                                                     const hash::PhotoCardHash* photo) const {
-  Result<catalog::Card> card = catalog->get_card(hit.card.card_id);
-  std::optional<catalog::Finish> finish = catalog::parse_finish(hit.card.finish);
-  if (!card.ok() || !finish ||
-      std::find(card->printings.begin(), card->printings.end(), *finish) == card->printings.end())
-    return std::nullopt;
-  double finish_confidence = hit.card.finish_confidence;
-  if (photo != nullptr) {
-    Result<int> lookalikes = catalog->lookalike_count(card->id);
-    if (!lookalikes.ok() || *lookalikes > 0) return std::nullopt;
-    if (card->printings.size() > 1) {
-      // The hash cannot see foil: this photo's own readings must favour the remembered finish
-      // among the card's printings, as the recognizer would weigh them.
-      Result<image::FinishEstimate> readings = image::estimate_finish(photo->card);
-      if (!readings.ok()) return std::nullopt;
-      double best = -1e300, total = 0, mine = 0;
-      std::optional<catalog::Finish> favoured;
-      for (catalog::Finish f : card->printings) {
-        const double ll = readings->log_likelihood[std::size_t(to_image_hint(f))];
-        if (ll > best) {
-          best = ll;
-          favoured = f;
-        }
-      }
-      if (favoured != finish) return std::nullopt;
-      for (catalog::Finish f : card->printings) {
-        const double p = std::exp(readings->log_likelihood[std::size_t(to_image_hint(f))] - best);
-        total += p;
-        if (f == *finish) mine = p;
-      }
-      finish_confidence = mine / total;
-    } else {
-      finish_confidence = 1.0;
-    }
-  }
-  Recognition out;
-  catalog::MatchCandidate candidate;
-  candidate.card = std::move(card).value();
-  candidate.finish = *finish;
-  out.card = to_card_match(*catalog, candidate);
-  out.confidence = hit.card.confidence;
-  out.finish_confidence = finish_confidence;
-  out.candidates.push_back({*out.card, hit.card.confidence});
-  out.source = hit.card.source == "reference" ? "hash" : "cache";
-  out.cache = CacheAnswer{std::string(cache::hit_kind_name(hit.kind)), hit.distance, hit.shared};
+  if (impl_->cache) out.cache = impl_->cache->stats();
+  out.cpu_queue = impl_->pool->queued();
   return out;
 }
 
-Result<Recognition> Recognizer::Impl::consult_model(const image::RgbImage& picture,
-                                                    const catalog::MatchHints& hints,
-                                                    Recognition base) const {
-  vlm::GenerateRequest request;
-  request.images.push_back(picture);
-  request.user_prompt = kUserPrompt;
-  request.max_new_tokens = options.max_new_tokens;
-  if (options.constrain_output) request.grammar = vlm::card_grammar();
-  const auto submitted_at = Clock::now();
-  Result<VlmWorker::Reply> reply = worker->submit(std::move(request));
-  if (!reply.ok()) return reply.status();
-  Result<vlm::Generation> generation = reply->get();
-  if (!generation.ok()) return generation.status();
-  const vlm::StageTimings& stages = generation->timings;
-  base.timings.encode_ms = stages.encode_ms;
-  base.timings.prefill_ms = stages.prefill_ms;
-  base.timings.generate_ms = stages.generate_ms;
-  base.timings.queue_ms = std::max(0.0, ms_between(submitted_at, Clock::now()) - stages.encode_ms -
-                                            stages.prefill_ms - stages.generate_ms);
-  base.raw_model_output = generation->text;
-  base.tokens = {generation->image_tokens, generation->prompt_tokens,
-                 static_cast<int>(generation->tokens.size())};
-
-  Result<vlm::CardDescription> description = vlm::parse_card_description(*generation);
-  if (!description.ok()) {
-    if (!base.card) {
-      base.source = options.vlm->label;
-      base.unknown_reason =
-          fmt::format("{}; model: {}", base.unknown_reason, description.status().message());
-    }
-    return base;
+Status Recognizer::start(std::vector<std::uint8_t> image_bytes, RecognizeRequest request,
+                         DoneCallback on_done) {
+  auto run =
+      std::make_shared<Run>(*impl_, std::move(image_bytes), std::move(request), std::move(on_done));
+  {
+    std::lock_guard lock(impl_->flight_mu);
+    ++impl_->in_flight;
   }
-  // The model's words are evidence, never the answer: only a catalog printing can be returned.
-  Result<catalog::MatchResult> match =
-      catalog->match(description->name, description->number, hints);
-  if (!match.ok()) return match.status();
-  const double model_confidence =
-      match->candidates.empty() ? 0.0 : std::min(description->confidence, match->confidence);
-  if (match->candidates.empty() || match->candidates[0].score < options.min_candidate_score ||
-      (base.card && model_confidence <= base.confidence)) {
-    if (!base.card) {
-      base.source = options.vlm->label;
-      base.unknown_reason = fmt::format("no catalog printing confirms the model's \"{}\" {}",
-                                        description->name, description->number);
-    }
-    return base;
+  if (Status submitted = impl_->pool->submit([run] { run->begin(); }); !submitted.ok()) {
+    impl_->run_finished();
+    return submitted;
   }
-  base.source = options.vlm->label;
-  base.candidates.clear();
-  for (const catalog::MatchCandidate& c : match->candidates) {
-    base.candidates.push_back({to_card_match(*catalog, c), c.score});
-  }
-  base.card = base.candidates[0].card;
-  base.card->condition = description->condition;
-  base.confidence = model_confidence;
-  base.finish_confidence = match->finish_confidence;
-  base.unknown_reason.clear();
-  return base;
+  return {};
 }
 
-Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_bytes) {
-  const Impl& m = *impl_;
-  const auto start = Clock::now();
-  CacheKeys keys;
-  RecognitionTimings cache_timings;
-  if (m.cache) {
-    Result<std::optional<Recognition>> cached =
-        m.answer_from_cache(image_bytes, keys, cache_timings);
-    if (!cached.ok()) return cached.status();
-    if (cached->has_value()) {
-      Recognition answer = std::move(cached->value());
-      answer.timings.total_ms = ms_between(start, Clock::now());
-      return answer;
-    }
-  }
-  const auto full_path_at = Clock::now();
-  Result<image::RgbImage> decoded = image::decode_image(image_bytes, m.options.decode_limits);
-  if (!decoded.ok()) return decoded.status();
-  const auto decoded_at = Clock::now();
-
-  Recognition out;
-  out.source = "ocr";
-  catalog::MatchHints hints;
-  std::optional<image::RectifiedCard> rectified;
-  Result<image::CardQuad> quad = image::find_card(*decoded);
-  if (quad.ok()) {
-    Result<image::RectifiedCard> warped = image::rectify_card(*decoded, *quad);
-    if (!warped.ok()) return warped.status();
-    rectified = std::move(warped).value();
-  } else if (quad.status().code() != StatusCode::kNotFound) {
-    return quad.status();
-  }
-  if (rectified) {
-    if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card);
-        finish.ok()) {
-      static constexpr const char* kHintNames[] = {"normal", "holo", "reverse holo",
-                                                   "first edition"};
-      out.finish_hint = kHintNames[static_cast<int>(finish->hint)];
-      out.finish_hint_confidence = finish->confidence;
-      // The hint's finish ranks first only among a card's printings, and by likelihood: the
-      // card's other printings are the alternatives that count, not all four.
-      std::array<double, 4> ll;
-      for (catalog::Finish f : catalog::kAllFinishes)
-        ll[std::size_t(f)] = finish->log_likelihood[std::size_t(to_image_hint(f))];
-      hints.finish_log_likelihood = ll;
-      hints.full_art_log_ratio = finish->full_art_log_ratio;
-    }
-    if (Result<image::BorderColour> border = image::read_border_colour(rectified->card);
-        border.ok())
-      hints.silver_border_log_ratio = border->silver_era_log_ratio;
-    const double preprocess_ms = ms_between(decoded_at, Clock::now());
-    Result<Recognition> read = m.ocr->recognize(*rectified, hints);
-    if (!read.ok()) return read.status();
-    const std::string finish_hint = out.finish_hint;
-    const double finish_confidence = out.finish_hint_confidence;
-    out = std::move(read).value();
-    out.finish_hint = finish_hint;
-    out.finish_hint_confidence = finish_confidence;
-    out.timings.preprocess_ms = preprocess_ms;
-  } else {
-    out.unknown_reason = quad.status().message();
-    out.timings.preprocess_ms = ms_between(decoded_at, Clock::now());
-  }
-  out.timings.decode_ms = ms_between(full_path_at, decoded_at);
-  out.timings.hash_ms = cache_timings.hash_ms;
-  out.timings.cache_ms = cache_timings.cache_ms;
-
-  if (m.worker && (!out.card || out.confidence < m.options.escalate_below)) {
-    // The rectified card is the model's best view (one tile); without one, the whole photo.
-    Result<Recognition> consulted =
-        m.consult_model(rectified ? rectified->card : *decoded, hints, std::move(out));
-    if (!consulted.ok()) return consulted.status();
-    out = std::move(consulted).value();
-  }
-  // Only a sure answer is worth repeating: the cache never makes an answer surer than it was.
-  if (m.cache && keys.photo && out.card && out.confidence >= m.options.escalate_below) {
-    cache::CachedCard remembered{out.card->id, out.card->finish, out.confidence,
-                                 out.finish_confidence, out.source};
-    m.cache->remember(keys.digest, keys.photo->hash, remembered);
-  }
-  out.timings.total_ms = ms_between(start, Clock::now());
-  return out;
+Result<Recognition> Recognizer::recognize(std::span<const std::uint8_t> image_bytes,
+                                          const RecognizeRequest& request) {
+  auto answer = std::make_shared<std::promise<Result<Recognition>>>();
+  std::future<Result<Recognition>> ready = answer->get_future();
+  Status started = start(std::vector<std::uint8_t>(image_bytes.begin(), image_bytes.end()), request,
+                         [answer](Result<Recognition> r) { answer->set_value(std::move(r)); });
+  if (!started.ok()) return started;
+  return ready.get();
 }
 
 }  // namespace cardmint::recognize

@@ -1,39 +1,72 @@
 #pragma once
-// The recognition pipeline behind /recognize and `cardmint scan`: the cache (the same bytes, or
-// the card's perceptual hash, confirmed against the catalog) → decode → find and rectify the
-// card → OCR + catalog → (when unsure and a model is configured) SmolVLM, snapped to the catalog.
-// Thread-safe: any number of HTTP threads call recognize(); decoding, detection and OCR run on the
-// caller's thread, and model work goes through the VlmWorker's bounded queue to the one thread
-// that owns the model.
+// The recognition pipeline behind /recognize and `cardmint scan`, a cascade that tries the
+// cheapest source first: the cache (the same bytes, or the card's perceptual hash, confirmed
+// against the catalog) → decode → find and rectify the card → OCR + catalog → (when the cascade
+// policy says so) SmolVLM-256M → SmolVLM-500M, each model answer snapped to the catalog.
+//
+// Threads: a CPU pool sized to the cores does the decoding, detection, hashing, OCR and catalog
+// work; each model has the one thread that owns it (VlmWorker). A recognition that needs a model
+// frees its pool thread while the model works, so the pool prepares the next uploads meanwhile.
+// Any thread may call recognize() or start(); progress callbacks run on those internal threads.
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "cache/card_cache.h"
 #include "image/decode_limits.h"
+#include "recognize/card_reader.h"
+#include "recognize/cascade_policy.h"
+#include "recognize/progress.h"
 #include "recognize/recognition.h"
 #include "vlm/vlm_options.h"
 
 namespace cardmint::recognize {
 
 struct RecognizerOptions {
-  std::filesystem::path catalog_db;    // built by `cardmint catalog import`
-  std::optional<vlm::VlmOptions> vlm;  // none: OCR alone
-  // Below this OCR confidence the model is consulted (when there is one).
-  double escalate_below = 0.85;
+  std::filesystem::path catalog_db;  // built by `cardmint catalog import`
+  // The models, fast first (SmolVLM-256M, then 500M); none: OCR alone. The one whose
+  // `accurate` flag is set is the one high_value requests confirm with.
+  struct Model {
+    vlm::VlmOptions vlm;
+    bool accurate = false;
+  };
+  std::vector<Model> models;
+  EscalationPolicy escalation;  // when a surer source is asked
+  ScanMode default_mode = ScanMode::kStandard;
+  int cpu_threads = 0;  // the CPU pool; 0: one per hardware thread
   // A best catalog candidate scoring below this is "unknown", whichever source read the card.
   double min_candidate_score = 0.35;
   image::DecodeLimits decode_limits;
-  int queue_capacity = 32;       // requests waiting for the model; beyond it recognize() is busy
-  int max_new_tokens = 160;      // longest model answer
+  int queue_capacity = 32;   // uploads (and model requests) waiting; beyond it recognize() is busy
+  int batch_size = 1;        // model requests decoded together (dynamic batching)
+  int batch_timeout_ms = 5;  // how long a model waits for a batch to fill
+  int max_new_tokens = 160;  // longest model answer
   bool constrain_output = true;  // JSON grammar from data/card_schema.json
   // None: every upload is recognised afresh. Only answers at least escalate_below sure are
   // remembered.
   std::optional<cache::CardCacheOptions> cache;
+};
+
+// One request's settings.
+struct RecognizeRequest {
+  std::optional<ScanMode> mode;  // nullopt: the recognizer's default
+  ProgressCallback on_progress;  // may be empty
+};
+
+struct RecognizerStats {
+  // Escalations from one source to the next, by "from→to" (e.g. "ocr→vlm-256m").
+  std::map<std::string, std::int64_t> model_switches;
+  std::map<std::string, std::int64_t> answers_by_source;
+  std::optional<cache::CardCacheStats> cache;  // nullopt without a cache
+  std::size_t cpu_queue = 0;                   // CPU work waiting now
 };
 
 class Recognizer {
@@ -41,6 +74,10 @@ class Recognizer {
   // Opens the catalog and loads the model (seconds). Errors: unavailable when the catalog or a
   // model file is missing or broken.
   [[nodiscard]] static Result<std::unique_ptr<Recognizer>> open(const RecognizerOptions& options);
+  // The same with the model sources given instead of loaded from options.models (tests: readers
+  // whose answers and confidence they control).
+  [[nodiscard]] static Result<std::unique_ptr<Recognizer>> open(
+      const RecognizerOptions& options, std::vector<std::unique_ptr<CardReader>> readers);
   ~Recognizer();  // finishes queued work, then stops the model thread
   Recognizer(const Recognizer&) = delete;
   Recognizer& operator=(const Recognizer&) = delete;
@@ -48,16 +85,24 @@ class Recognizer {
   // Errors: decode errors from image::decode_image (413/415/422 class), busy when the model queue
   // is full, unavailable after drain() began, internal for a model failure. Garbage from the model
   // is not an error: it is an unknown card, and so is a photo with no card in it.
-  [[nodiscard]] Result<Recognition> recognize(std::span<const std::uint8_t> image_bytes);
+  [[nodiscard]] Result<Recognition> recognize(std::span<const std::uint8_t> image_bytes,
+                                              const RecognizeRequest& request = {});
 
-  // Stops accepting new work; recognize() calls already queued still complete.
+  // The same, returning at once; `on_done` gets the answer (or the error), exactly once, on a
+  // recognizer thread, unless this returns an error: busy when the queue is full, unavailable
+  // after drain().
+  using DoneCallback = std::function<void(Result<Recognition>)>;
+  [[nodiscard]] Status start(std::vector<std::uint8_t> image_bytes, RecognizeRequest request,
+                             DoneCallback on_done);
+
+  // Stops accepting new work; recognitions already accepted still complete.
   void drain();
 
-  // nullopt without a cache.
-  std::optional<cache::CardCacheStats> cache_stats() const;
+  RecognizerStats stats() const;
 
  private:
   struct Impl;
+  struct Run;  // one recognition moving through the cascade
   explicit Recognizer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

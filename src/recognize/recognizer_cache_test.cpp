@@ -92,7 +92,7 @@ TEST(RecognizerCacheTest, AReverseHoloIsNotAnsweredWithTheRememberedPlainPrintin
   ASSERT_TRUE(first->card.has_value()) << first->unknown_reason;
   ASSERT_EQ(first->card->id, kCardId);
   ASSERT_EQ(first->card->finish, "normal");
-  ASSERT_GE(first->confidence, options.escalate_below) << "not sure enough to be remembered";
+  ASSERT_GE(first->confidence, options.escalation.escalate_below) << "not sure enough to be remembered";
   ASSERT_EQ(first->source, "ocr");
 
   // The plain card again: the cache answers, its foil readings agree.
@@ -106,7 +106,7 @@ TEST(RecognizerCacheTest, AReverseHoloIsNotAnsweredWithTheRememberedPlainPrintin
   Result<Recognition> reverse = (*recognizer)->recognize(photos.reverse);
   ASSERT_TRUE(reverse.ok());
   EXPECT_NE(reverse->source, "cache");
-  EXPECT_GE((*recognizer)->cache_stats()->refused_unconfirmed, 1u);
+  EXPECT_GE((*recognizer)->stats().cache->refused_unconfirmed, 1u);
 }
 
 }  // namespace

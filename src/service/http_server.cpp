@@ -82,7 +82,8 @@ void log_request(const httplib::Request& req, const httplib::Response& res) {
                          res.status, source, ms);
 }
 
-void register_routes(httplib::Server& server, const ModelLoader& models) {
+void register_routes(httplib::Server& server, const ModelLoader& models,
+                     const RecognizeRouteOptions& recognize_options) {
   server.Get("/health",
              guarded([](const httplib::Request&, httplib::Response& res, RequestContext&) {
                write_json(res, 200, {{"status", "ok"}});
@@ -102,7 +103,13 @@ void register_routes(httplib::Server& server, const ModelLoader& models) {
         nlohmann::json body = nlohmann::json::object();
         Result<recognize::Recognizer*> recognizer = models.recognizer();
         std::optional<cache::CardCacheStats> c;
-        if (recognizer.ok()) c = (*recognizer)->cache_stats();
+        if (recognizer.ok()) {
+          const recognize::RecognizerStats stats = (*recognizer)->stats();
+          c = stats.cache;
+          body["model_switches"] = stats.model_switches;
+          body["answers_by_source"] = stats.answers_by_source;
+          body["cpu_queue"] = stats.cpu_queue;
+        }
         if (c) {
           body["cache"] = {
               {"entries", c->entries},
@@ -125,9 +132,10 @@ void register_routes(httplib::Server& server, const ModelLoader& models) {
         write_json(res, 200, body);
       }));
 
-  server.Post("/recognize", guarded([&models](const httplib::Request& req, httplib::Response& res,
-                                              RequestContext& ctx) {
-                ctx.source = handle_recognize(req, res, models, ctx.id);
+  server.Post("/recognize",
+              guarded([&models, recognize_options](const httplib::Request& req,
+                                                   httplib::Response& res, RequestContext& ctx) {
+                handle_recognize(req, res, models, recognize_options, ctx.id, ctx.source);
               }));
 }
 
@@ -196,7 +204,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
     return new httplib::ThreadPool(threads, threads + kBurstThreads);
   };
   install_error_handling(*server, options.max_upload_bytes);
-  register_routes(*server, models);
+  register_routes(*server, models, {.stream_by_default = options.stream_by_default});
 
   int port = options.port;
   if (port == 0) {

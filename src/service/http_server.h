@@ -25,6 +25,7 @@ struct HttpServerOptions {
   int port = 0;                              // 0: any free port; see HttpServer::port()
   std::size_t max_upload_bytes = 20u << 20;  // larger bodies get 413 before they are buffered
   int threads = 16;                          // HTTP worker threads kept alive
+  bool stream_by_default = false;            // PROGRESSIVE_MODE
 };
 
 class HttpServer {

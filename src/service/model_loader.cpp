@@ -56,7 +56,8 @@ void ModelLoader::load(std::stop_token stop, recognize::RecognizerOptions option
 
   const auto started = std::chrono::steady_clock::now();
   logger("service")->info("loading catalog {} and {}", options.catalog_db.string(),
-                          options.vlm ? options.vlm->model_path.string() : "no model (OCR only)");
+                          options.models.empty() ? "no model (OCR only)"
+                                                 : options.models.front().vlm.model_path.string());
   Result<std::unique_ptr<recognize::Recognizer>> opened = recognize::Recognizer::open(options);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -1,5 +1,6 @@
 #include "service/recognize_route.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include "recognize/recognizer.h"
 #include "service/error_response.h"
 #include "service/model_loader.h"
+#include "service/recognition_channel.h"
+#include "wire/progress_json.h"
 #include "wire/recognition_json.h"
 
 namespace cardmint::service {
@@ -63,30 +66,131 @@ Result<std::span<const std::uint8_t>> image_bytes_of(const httplib::Request& req
   return as_bytes(req.body);
 }
 
-std::string handle_recognize(const httplib::Request& req, httplib::Response& res,
-                             const ModelLoader& models, std::string_view request_id) {
+Result<RecognizeParams> recognize_params_of(const httplib::Request& req,
+                                            const RecognizeRouteOptions& options) {
+  RecognizeParams params;
+  std::string mode = req.get_param_value("mode");
+  if (mode.empty()) mode = req.get_header_value("X-Scan-Mode");
+  if (!mode.empty()) {
+    params.mode = recognize::parse_scan_mode(mode);
+    if (!params.mode) {
+      return Status::invalid_input(
+          fmt::format("mode '{}' is not one of bulk_inventory, standard, high_value", mode));
+    }
+  }
+  params.stream = options.stream_by_default ||
+                  req.get_header_value("Accept").find("text/event-stream") != std::string::npos;
+  if (req.has_param("stream")) {
+    const std::string stream = req.get_param_value("stream");
+    if (stream == "1" || stream == "true") {
+      params.stream = true;
+    } else if (stream == "0" || stream == "false") {
+      params.stream = false;
+    } else {
+      return Status::invalid_input(fmt::format("stream '{}' is not 1 or 0", stream));
+    }
+  }
+  return params;
+}
+
+namespace {
+
+std::string recognition_body(const recognize::Recognition& r, std::string_view request_id) {
+  // The model's text is untrusted and may hold invalid UTF-8: replace it rather than throw.
+  return wire::recognition_to_json(r, std::string(request_id))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Streams the recognition as server-sent events: detected, quick, identified (each when known),
+// then complete with the whole answer. Errors found before the first event (a truncated JPEG,
+// a full queue) are plain JSON errors with their 4xx/5xx status, as without streaming; a failure
+// after it is an `error` event.
+void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::uint8_t> image,
+                        const RecognizeParams& params, httplib::Response& res,
+                        std::string_view request_id, std::string& answered_by) {
+  auto channel = std::make_shared<RecognitionChannel>();
+  recognize::RecognizeRequest request;
+  request.mode = params.mode;
+  request.on_progress = [channel](const recognize::ProgressEvent& event) {
+    channel->push(wire::server_sent_event(recognize::progress_stage_name(event.stage),
+                                          wire::progress_event_to_json(event)));
+  };
+  Status started = recognizer.start(
+      std::vector<std::uint8_t>(image.begin(), image.end()), std::move(request),
+      [channel](Result<recognize::Recognition> answer) { channel->finish(std::move(answer)); });
+  if (!started.ok()) {
+    write_error(res, started, request_id);
+    return;
+  }
+  RecognitionChannel::Next first = channel->wait_next();
+  if (first.frames.empty() && first.answer && !first.answer->ok()) {
+    write_error(res, first.answer->status(), request_id);
+    return;
+  }
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");  // nginx passes each event on at once
+  res.set_chunked_content_provider(
+      "text/event-stream", [channel, next = std::move(first), id = std::string(request_id),
+                            &answered_by](std::size_t, httplib::DataSink& sink) mutable {
+        while (true) {
+          for (const std::string& frame : next.frames) {
+            // A client gone mid-stream: stop writing; the recognition still finishes (and is
+            // remembered by the cache) on its own threads.
+            if (!sink.write(frame.data(), frame.size())) return false;
+          }
+          if (next.answer) {
+            std::string frame;
+            if (next.answer->ok()) {
+              answered_by = (*next.answer)->source;
+              frame = "event: complete\ndata: " + recognition_body(**next.answer, id) + "\n\n";
+            } else {
+              frame = "event: error\ndata: " + error_body(next.answer->status(), id) + "\n\n";
+            }
+            if (!sink.write(frame.data(), frame.size())) return false;
+            sink.done();
+            return true;
+          }
+          next = channel->wait_next();
+        }
+      });
+}
+
+}  // namespace
+
+void handle_recognize(const httplib::Request& req, httplib::Response& res,
+                      const ModelLoader& models, const RecognizeRouteOptions& options,
+                      std::string_view request_id, std::string& answered_by) {
   Result<std::span<const std::uint8_t>> image = image_bytes_of(req);
   if (!image.ok()) {
     write_error(res, image.status(), request_id);
-    return "";
+    return;
+  }
+  Result<RecognizeParams> params = recognize_params_of(req, options);
+  if (!params.ok()) {
+    write_error(res, params.status(), request_id);
+    return;
   }
   Result<recognize::Recognizer*> recognizer = models.recognizer();
   if (!recognizer.ok()) {
     write_error(res, recognizer.status(), request_id);
-    return "";
+    return;
   }
-  // Blocks this HTTP thread until the model thread answers, or fails fast with busy.
-  Result<recognize::Recognition> recognition = (*recognizer)->recognize(*image);
+  if (params->stream) {
+    stream_recognition(**recognizer, *image, *params, res, request_id, answered_by);
+    return;
+  }
+  recognize::RecognizeRequest request;
+  request.mode = params->mode;
+  // Blocks this HTTP thread until the answer is there, or fails fast with busy.
+  Result<recognize::Recognition> recognition = (*recognizer)->recognize(*image, request);
   if (!recognition.ok()) {
     write_error(res, recognition.status(), request_id);
-    return "";
+    return;
   }
-  const nlohmann::json body = wire::recognition_to_json(*recognition, std::string(request_id));
   res.status = 200;
-  // The model's text is untrusted and may hold invalid UTF-8: replace it rather than throw.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
-  return recognition->source;
+  res.set_content(recognition_body(*recognition, request_id), "application/json");
+  answered_by = recognition->source;
 }
 
 }  // namespace cardmint::service

@@ -5,11 +5,13 @@
 // Recognizer::recognize(). Thread-safe: no state of its own.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "recognize/cascade_policy.h"
 
 namespace httplib {
 struct Request;
@@ -25,10 +27,27 @@ class ModelLoader;
 // field or the body is empty.
 [[nodiscard]] Result<std::span<const std::uint8_t>> image_bytes_of(const httplib::Request& req);
 
-// Fills `res` with 200 and the recognition JSON, or the JSON error of the first failure. Returns
-// the source that answered ("vlm-256m"), or "" when none did, for the request's log line.
-// Never throws for a request's content; an exception here is a bug the caller turns into a 500.
-std::string handle_recognize(const httplib::Request& req, httplib::Response& res,
-                             const ModelLoader& models, std::string_view request_id);
+struct RecognizeRouteOptions {
+  bool stream_by_default = false;  // PROGRESSIVE_MODE: stream unless the request says stream=0
+};
+
+// What a request asks of the recognition besides its image.
+struct RecognizeParams {
+  std::optional<recognize::ScanMode> mode;  // ?mode= or X-Scan-Mode; nullopt: the default
+  bool stream = false;  // ?stream=1, or Accept: text/event-stream, or the default
+};
+
+// Errors: invalid_input for an unknown mode or a stream value other than 1/0/true/false.
+[[nodiscard]] Result<RecognizeParams> recognize_params_of(const httplib::Request& req,
+                                                          const RecognizeRouteOptions& options);
+
+// Fills `res` with 200 and the recognition JSON (or, streaming, its server-sent events), or the
+// JSON error of the first failure. `answered_by` gets the source that answered ("vlm-256m") for
+// the request's log line; when streaming, it is set later, while the events are written on this
+// HTTP thread, so it must live as long as the response. Never throws for a request's content; an
+// exception here is a bug the caller turns into a 500.
+void handle_recognize(const httplib::Request& req, httplib::Response& res,
+                      const ModelLoader& models, const RecognizeRouteOptions& options,
+                      std::string_view request_id, std::string& answered_by);
 
 }  // namespace cardmint::service

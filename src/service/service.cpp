@@ -24,6 +24,7 @@ Status run_service(const ServiceConfig& config) {
   http_options.port = config.port;
   http_options.max_upload_bytes = config.max_upload_bytes;
   http_options.threads = config.http_threads;
+  http_options.stream_by_default = config.progressive_mode;
   Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http_options, models);
   if (!server.ok()) return server.status();
 

@@ -42,7 +42,22 @@ constexpr Setting kCacheDistance{"--cache-max-distance", "CACHE_MAX_DISTANCE",
 constexpr Setting kRedisUrl{"--redis-url", "REDIS_URL",
                             "redis://[[user]:password@]host[:port][/db]: the cache every "
                             "instance shares"};
+constexpr Setting kAccurateModel{"--accurate-model", "ACCURATE_MODEL_PATH",
+                                 "the accurate model's GGUF (SmolVLM-500M): the cascade's last "
+                                 "source, the one high_value requests confirm with"};
+constexpr Setting kAccurateMmproj{"--accurate-mmproj", "ACCURATE_MMPROJ_PATH",
+                                  "its vision projector GGUF (with --accurate-model)"};
+constexpr Setting kAccurateLabel{"--accurate-model-label", "ACCURATE_MODEL_LABEL",
+                                 "reported as \"source\""};
+constexpr Setting kEscalateBelow{"--escalate-below", "ESCALATE_BELOW",
+                                 "an answer less sure than this (0..1) asks the next source"};
+constexpr Setting kScanMode{"--mode", "SCAN_MODE",
+                            "default scan mode: bulk_inventory | standard | high_value"};
 constexpr Setting kBatchSize{"--batch-size", "BATCH_SIZE", "images per model run"};
+constexpr Setting kBatchTimeout{"--batch-timeout-ms", "BATCH_TIMEOUT_MS",
+                                "how long a model waits for its batch to fill"};
+constexpr Setting kCpuThreads{"--cpu-threads", "CPU_THREADS",
+                              "threads that decode, find cards and run OCR; 0 = one per core"};
 constexpr Setting kProgressive{"--progressive-mode", "PROGRESSIVE_MODE", "true | false"};
 constexpr Setting kHost{"--host", "HOST", "listen address"};
 constexpr Setting kPort{"--port", "PORT", "listen port, 0 = any free port"};
@@ -52,9 +67,11 @@ constexpr Setting kHttpThreads{"--http-threads", "HTTP_THREADS", "HTTP worker th
 constexpr Setting kLogLevel{"--log-level", "LOG_LEVEL", "trace | debug | info | warn | error"};
 
 constexpr std::array kSettings = {
-    kCatalogDb, kModel,     kMmproj,    kLabel,         kThreads,     kTiling,    kMaxNewTokens,
-    kConstrain, kCacheSize, kCacheFile, kCacheDistance, kRedisUrl,    kBatchSize, kProgressive,
-    kHost,      kPort,      kMaxUpload, kQueue,         kHttpThreads, kLogLevel};
+    kCatalogDb,     kModel,       kMmproj,      kLabel,         kAccurateModel, kAccurateMmproj,
+    kAccurateLabel, kThreads,     kTiling,      kMaxNewTokens,  kConstrain,     kEscalateBelow,
+    kScanMode,      kCacheSize,   kCacheFile,   kCacheDistance, kRedisUrl,      kBatchSize,
+    kBatchTimeout,  kCpuThreads,  kProgressive, kHost,          kPort,          kMaxUpload,
+    kQueue,         kHttpThreads, kLogLevel};
 
 // The environment-only test hook has no flag.
 constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
@@ -95,6 +112,21 @@ class Resolver {
       fail(fmt::format("{}: {} is outside [{}, {}]", setting_name(s), parsed, min, max));
     } else {
       field = static_cast<Int>(parsed);
+    }
+  }
+
+  void decimal(const Setting& s, double min, double max, double& field) {
+    std::optional<std::string> v = raw(s);
+    if (!v) return;
+    double parsed = 0;
+    const char* end = v->data() + v->size();
+    auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
+    if (v->empty() || ec != std::errc() || ptr != end) {
+      fail(fmt::format("{}: '{}' is not a number", setting_name(s), *v));
+    } else if (parsed < min || parsed > max) {
+      fail(fmt::format("{}: {} is outside [{}, {}]", setting_name(s), parsed, min, max));
+    } else {
+      field = parsed;
     }
   }
 
@@ -158,6 +190,12 @@ constexpr std::array<std::pair<std::string_view, vlm::TilingPlan>, 2> kTilingNam
     {"smolvlm", vlm::TilingPlan::kSmolVlmDefault},
 }};
 
+constexpr std::array<std::pair<std::string_view, recognize::ScanMode>, 3> kScanModes = {{
+    {"bulk_inventory", recognize::ScanMode::kBulkInventory},
+    {"standard", recognize::ScanMode::kStandard},
+    {"high_value", recognize::ScanMode::kHighValue},
+}};
+
 constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLogLevels = {{
     {"trace", "trace"},
     {"debug", "debug"},
@@ -202,6 +240,11 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   r.text(kModel, c.model_path);
   r.text(kMmproj, c.mmproj_path);
   r.text(kLabel, c.model_label);
+  r.text(kAccurateModel, c.accurate_model_path);
+  r.text(kAccurateMmproj, c.accurate_mmproj_path);
+  r.text(kAccurateLabel, c.accurate_model_label);
+  r.decimal(kEscalateBelow, 0, 1, c.escalate_below);
+  r.one_of(kScanMode, kScanModes, c.default_mode);
   r.integer(kThreads, 1, 256, c.num_threads);
   r.one_of(kTiling, kTilingNames, c.tiling);
   r.integer(kMaxNewTokens, 1, 4096, c.max_new_tokens);
@@ -216,6 +259,8 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
       r.fail(fmt::format("{}: {}", setting_name(kRedisUrl), address.status().message()));
   }
   r.integer(kBatchSize, 1, 64, c.batch_size);
+  r.integer(kBatchTimeout, 0, 10'000, c.batch_timeout_ms);
+  r.integer(kCpuThreads, 0, 256, c.cpu_threads);
   r.boolean(kProgressive, c.progressive_mode);
   r.text(kHost, c.host);
   r.integer(kPort, 0, 65535, c.port);
@@ -232,6 +277,14 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   if (c.model_path.empty() != c.mmproj_path.empty()) {
     r.fail(fmt::format("{} and {} go together", setting_name(kModel), setting_name(kMmproj)));
   }
+  if (c.accurate_model_path.empty() != c.accurate_mmproj_path.empty()) {
+    r.fail(fmt::format("{} and {} go together", setting_name(kAccurateModel),
+                       setting_name(kAccurateMmproj)));
+  }
+  if (!c.accurate_model_path.empty() && c.accurate_model_label == c.model_label) {
+    r.fail(fmt::format("{} and {} must differ: the labels name the sources", setting_name(kLabel),
+                       setting_name(kAccurateLabel)));
+  }
   if (!r.status().ok()) return r.status();
   return c;
 }
@@ -246,15 +299,26 @@ std::string service_help() {
 recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config) {
   recognize::RecognizerOptions options;
   options.catalog_db = config.catalog_db;
-  if (!config.model_path.empty()) {
-    vlm::VlmOptions model;
-    model.model_path = config.model_path;
-    model.mmproj_path = config.mmproj_path;
-    model.label = config.model_label;
-    model.threads = config.num_threads;
-    model.tiling = config.tiling;
-    options.vlm = model;
-  }
+  auto add_model = [&](const std::string& path, const std::string& mmproj, const std::string& label,
+                       bool accurate) {
+    if (path.empty()) return;
+    recognize::RecognizerOptions::Model model;
+    model.vlm.model_path = path;
+    model.vlm.mmproj_path = mmproj;
+    model.vlm.label = label;
+    model.vlm.threads = config.num_threads;
+    model.vlm.tiling = config.tiling;
+    model.accurate = accurate;
+    options.models.push_back(std::move(model));
+  };
+  add_model(config.model_path, config.mmproj_path, config.model_label, false);
+  add_model(config.accurate_model_path, config.accurate_mmproj_path, config.accurate_model_label,
+            true);
+  options.escalation.escalate_below = config.escalate_below;
+  options.default_mode = config.default_mode;
+  options.batch_size = config.batch_size;
+  options.batch_timeout_ms = config.batch_timeout_ms;
+  options.cpu_threads = config.cpu_threads;
   options.decode_limits.max_bytes = config.max_upload_bytes;
   options.queue_capacity = config.queue_capacity;
   options.max_new_tokens = config.max_new_tokens;

@@ -22,7 +22,14 @@ struct ServiceConfig {
   std::string model_path;                // --model, MODEL_PATH
   std::string mmproj_path;               // --mmproj, MMPROJ_PATH
   std::string model_label = "vlm-256m";  // --model-label, MODEL_LABEL: the result's "source"
-  int num_threads = 2;                   // --threads, NUM_THREADS: model threads
+  // The accurate model (SmolVLM-500M), optional: the cascade's last source.
+  std::string accurate_model_path;                // --accurate-model, ACCURATE_MODEL_PATH
+  std::string accurate_mmproj_path;               // --accurate-mmproj, ACCURATE_MMPROJ_PATH
+  std::string accurate_model_label = "vlm-500m";  // --accurate-model-label, ACCURATE_MODEL_LABEL
+  double escalate_below = 0.85;                   // --escalate-below, ESCALATE_BELOW
+  // --mode, SCAN_MODE: for requests that don't name one (?mode= or X-Scan-Mode).
+  recognize::ScanMode default_mode = recognize::ScanMode::kStandard;
+  int num_threads = 2;                                    // --threads, NUM_THREADS: model threads
   vlm::TilingPlan tiling = vlm::TilingPlan::kSingleTile;  // --tiling, TILING: single | smolvlm
   int max_new_tokens = 160;                               // --max-new-tokens, MAX_NEW_TOKENS
   bool constrain_output = true;  // --constrain-output, CONSTRAIN_OUTPUT: the card JSON grammar
@@ -32,10 +39,13 @@ struct ServiceConfig {
   // catalog, so it lives as long as the catalog it refers to.
   std::string cache_file;
   int cache_max_distance = cache::CardCacheOptions{}.fuzzy_radius;  // --cache-max-distance
-  std::string redis_url;  // --redis-url, REDIS_URL: the tier every instance shares; empty: none
-  // Parsed and validated now; used by the batching and progressive-answer changes.
-  int batch_size = 1;             // --batch-size, BATCH_SIZE: images per model run
-  bool progressive_mode = false;  // --progressive-mode, PROGRESSIVE_MODE
+  std::string redis_url;     // --redis-url, REDIS_URL: the tier every instance shares; empty: none
+  int batch_size = 1;        // --batch-size, BATCH_SIZE: model requests decoded together
+  int batch_timeout_ms = 5;  // --batch-timeout-ms, BATCH_TIMEOUT_MS: how long a batch may fill
+  int cpu_threads = 0;       // --cpu-threads, CPU_THREADS: decode/detect/OCR pool; 0 = cores
+  // --progressive-mode, PROGRESSIVE_MODE: /recognize streams server-sent events unless the
+  // request says stream=0 (without it, only stream=1 or Accept: text/event-stream stream).
+  bool progressive_mode = false;
 
   // HTTP.
   std::string host = "127.0.0.1";            // --host, HOST: loopback unless told otherwise

@@ -146,8 +146,38 @@ TEST(ServiceConfigTest, ModelPathsGoTogetherOrNotAtAll) {
   EXPECT_FALSE(parse({}, {{"MODEL_PATH", "/m/text.gguf"}}).ok());
   Result<ServiceConfig> ocr_only = parse({}, {});
   ASSERT_TRUE(ocr_only.ok()) << ocr_only.status().to_string();
-  EXPECT_FALSE(to_recognizer_options(*ocr_only).vlm.has_value());
-  EXPECT_TRUE(to_recognizer_options(*parse({}, kModelsEnv)).vlm.has_value());
+  EXPECT_TRUE(to_recognizer_options(*ocr_only).models.empty());
+  EXPECT_EQ(to_recognizer_options(*parse({}, kModelsEnv)).models.size(), 1u);
+  EXPECT_FALSE(parse({}, {{"ACCURATE_MODEL_PATH", "/m/500m.gguf"}}).ok());
+}
+
+TEST(ServiceConfigTest, TheAccurateModelComesLastAndTheCascadeSettingsReachTheRecognizer) {
+  auto env = kModelsEnv;
+  env["ACCURATE_MODEL_PATH"] = "/m/500m.gguf";
+  env["ACCURATE_MMPROJ_PATH"] = "/m/500m-mmproj.gguf";
+  env["ESCALATE_BELOW"] = "0.9";
+  env["SCAN_MODE"] = "bulk_inventory";
+  Result<ServiceConfig> c =
+      parse({"--batch-size", "4", "--batch-timeout-ms", "20", "--cpu-threads", "3"}, env);
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  const recognize::RecognizerOptions o = to_recognizer_options(*c);
+  ASSERT_EQ(o.models.size(), 2u);
+  EXPECT_EQ(o.models[0].vlm.label, "vlm-256m");
+  EXPECT_FALSE(o.models[0].accurate);
+  EXPECT_EQ(o.models[1].vlm.label, "vlm-500m");
+  EXPECT_EQ(o.models[1].vlm.model_path, "/m/500m.gguf");
+  EXPECT_TRUE(o.models[1].accurate);
+  EXPECT_DOUBLE_EQ(o.escalation.escalate_below, 0.9);
+  EXPECT_EQ(o.default_mode, recognize::ScanMode::kBulkInventory);
+  EXPECT_EQ(o.batch_size, 4);
+  EXPECT_EQ(o.batch_timeout_ms, 20);
+  EXPECT_EQ(o.cpu_threads, 3);
+
+  EXPECT_FALSE(parse({"--escalate-below", "1.5"}, kModelsEnv).ok());
+  EXPECT_FALSE(parse({"--escalate-below", "high"}, kModelsEnv).ok());
+  EXPECT_FALSE(parse({"--mode", "turbo"}, kModelsEnv).ok());
+  env["ACCURATE_MODEL_LABEL"] = "vlm-256m";  // two sources with one name
+  EXPECT_FALSE(parse({}, env).ok());
 }
 
 TEST(ServiceConfigTest, CatalogDbFlagWinsOverEnvironment) {
@@ -176,12 +206,13 @@ TEST(ServiceConfigTest, RecognizerOptionsCarryTheSettings) {
   EXPECT_EQ(o.max_new_tokens, 40);
   EXPECT_EQ(o.decode_limits.max_bytes, 1234u);
   EXPECT_FALSE(o.constrain_output);
-  ASSERT_TRUE(o.vlm.has_value());
-  EXPECT_EQ(o.vlm->label, "vlm-256m");
-  EXPECT_EQ(o.vlm->tiling, vlm::TilingPlan::kSmolVlmDefault);
-  EXPECT_EQ(o.vlm->threads, 3);
-  EXPECT_EQ(o.vlm->model_path, "/m/text.gguf");
-  EXPECT_EQ(o.vlm->mmproj_path, "/m/mmproj.gguf");
+  ASSERT_EQ(o.models.size(), 1u);
+  const vlm::VlmOptions& model = o.models[0].vlm;
+  EXPECT_EQ(model.label, "vlm-256m");
+  EXPECT_EQ(model.tiling, vlm::TilingPlan::kSmolVlmDefault);
+  EXPECT_EQ(model.threads, 3);
+  EXPECT_EQ(model.model_path, "/m/text.gguf");
+  EXPECT_EQ(model.mmproj_path, "/m/mmproj.gguf");
 }
 
 TEST(ServiceConfigTest, TheCacheSitsBesideTheCatalogUnlessToldOtherwise) {

@@ -61,6 +61,16 @@ double span_confidence(const Generation& generation, CharSpan span) {
 
 }  // namespace
 
+std::optional<std::string> streamed_name(const std::string& partial_text) {
+  const std::optional<CharSpan> span = find_string_value(partial_text, "name");
+  if (!span) return std::nullopt;
+  // The value as a JSON string literal, escapes and all; a malformed escape is no name.
+  const std::string literal = partial_text.substr(span->begin - 1, span->end - span->begin + 2);
+  nlohmann::json value = nlohmann::json::parse(literal, nullptr, false);
+  if (!value.is_string()) return std::nullopt;
+  return value.get<std::string>();
+}
+
 const std::string& card_json_schema() {
   static const std::string schema(embedded::kCardSchemaJson);
   return schema;

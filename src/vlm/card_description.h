@@ -2,6 +2,7 @@
 // The model's description of a card, parsed from its JSON answer. Model output is untrusted input:
 // parse_card_description() validates every field and never throws.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,10 @@ const std::string& card_grammar();
 
 // The instruction the model gets with each image (data/vlm_prompt.txt, compiled in).
 const std::string& card_prompt();
+
+// The name field of an answer still being generated, once its closing quote has arrived; nullopt
+// before that. Lets a streaming client see the name while the model writes the rest.
+std::optional<std::string> streamed_name(const std::string& partial_text);
 
 // Errors: unprocessable when the text is not a JSON object with the schema's fields and values.
 [[nodiscard]] Result<CardDescription> parse_card_description(const Generation& generation);

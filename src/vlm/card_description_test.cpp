@@ -19,6 +19,16 @@ const char* kValid =
     R"({"name": "Pikachu", "set_name": "Base Set", "number": "58/102", "finish": "normal", )"
     R"("condition": "near mint", "language": "English"})";
 
+TEST(CardDescriptionTest, TheStreamedNameIsKnownOnceItsQuoteCloses) {
+  EXPECT_EQ(streamed_name(""), std::nullopt);
+  EXPECT_EQ(streamed_name(R"({"name": "Pika)"), std::nullopt);
+  EXPECT_EQ(streamed_name(R"({"name": "Pikachu)"), std::nullopt);
+  EXPECT_EQ(streamed_name(R"({"name": "Pikachu")"), "Pikachu");
+  EXPECT_EQ(streamed_name(R"({ "name" :  "Farfetch\u2019d", "set)"), "Farfetch\u2019d");
+  EXPECT_EQ(streamed_name(R"({"name": "Say \"hi\")"), "Say \"hi\"");
+  EXPECT_EQ(streamed_name(R"({"name": "bad \q escape")"), std::nullopt);
+}
+
 TEST(CardDescriptionTest, ParsesAValidAnswer) {
   Result<CardDescription> card = parse_card_description(generation_of(kValid));
   ASSERT_TRUE(card.ok()) << card.status().to_string();

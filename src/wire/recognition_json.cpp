@@ -2,21 +2,19 @@
 
 namespace cardmint::wire {
 
-namespace {
-
-nlohmann::json card_json(const recognize::CardMatch& c) {
-  return {{"id", c.id},         {"name", c.name},
-          {"set_id", c.set_id}, {"set_name", c.set_name},
-          {"number", c.number}, {"printed_total", c.printed_total},
-          {"finish", c.finish}, {"condition", c.condition}};
+nlohmann::json card_to_json(const recognize::CardMatch& c) {
+  nlohmann::json out = {{"id", c.id},         {"name", c.name},
+                        {"set_id", c.set_id}, {"set_name", c.set_name},
+                        {"number", c.number}, {"printed_total", c.printed_total},
+                        {"finish", c.finish}, {"condition", c.condition}};
+  if (!c.condition_source.empty()) out["condition_source"] = c.condition_source;
+  return out;
 }
-
-}  // namespace
 
 nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::string& request_id) {
   nlohmann::json out;
   if (r.card) {
-    out["card"] = card_json(*r.card);
+    out["card"] = card_to_json(*r.card);
   } else {
     out["card"] = nullptr;
     out["unknown_reason"] = r.unknown_reason;
@@ -30,7 +28,7 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
   }
   out["candidates"] = nlohmann::json::array();
   for (const recognize::Candidate& c : r.candidates) {
-    nlohmann::json entry = card_json(c.card);
+    nlohmann::json entry = card_to_json(c.card);
     entry["score"] = c.score;
     out["candidates"].push_back(std::move(entry));
   }
@@ -56,6 +54,17 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
                        {"prefill", t.prefill_ms}, {"generate", t.generate_ms},
                        {"queue", t.queue_ms},     {"hash", t.hash_ms},
                        {"cache", t.cache_ms},     {"total", t.total_ms}};
+  out["mode"] = r.mode;
+  out["cascade"] = nlohmann::json::array();
+  for (const recognize::CascadeStep& step : r.cascade) {
+    nlohmann::json entry = {
+        {"source", step.source},
+        {"card_id", step.card_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(step.card_id)},
+        {"confidence", step.confidence},
+        {"ms", step.ms}};
+    if (!step.reason.empty()) entry["reason"] = step.reason;
+    out["cascade"].push_back(std::move(entry));
+  }
   out["tokens"] = {
       {"image", r.tokens.image}, {"prompt", r.tokens.prompt}, {"generated", r.tokens.generated}};
   out["request_id"] = request_id;

@@ -11,6 +11,10 @@ namespace cardmint::wire {
 
 // {"card": {...}|null, "unknown_reason"?, "confidence", "source", "raw", "timings_ms",
 // "request_id"} "raw" is the model's JSON when it parses, else its text as a string.
+// {"id", "name", "set_id", "set_name", "number", "printed_total", "finish", "condition",
+// "condition_source"?}
+nlohmann::json card_to_json(const recognize::CardMatch& card);
+
 nlohmann::json recognition_to_json(const recognize::Recognition& recognition,
                                    const std::string& request_id);
 

@@ -99,6 +99,24 @@ TEST_F(DevsetAccuracyTest, MeetsTheFloors) {
   EXPECT_EQ(report()["no_card_right"].get<int>(), report()["no_card_photos"].get<int>());
 }
 
+// A confidence means what it says: of the answers claiming at least the threshold (0.85), at
+// least that share is right, in each bucket from there up that holds enough answers to tell.
+TEST_F(DevsetAccuracyTest, ConfidenceIsCalibratedFromTheThresholdUp) {
+  const nlohmann::json& buckets = report()["calibration"];
+  ASSERT_EQ(buckets.size(), 5u);
+  int sure_answers = 0;
+  for (const nlohmann::json& b : buckets) {
+    const double from = b["from"].get<double>();
+    const int answers = b["answers"].get<int>();
+    if (from < report()["threshold"].get<double>()) continue;
+    sure_answers += answers;
+    if (answers < 10) continue;
+    EXPECT_GE(b["card_accuracy"].get<double>(), from) << b.dump();
+  }
+  // Most answers are sure ones: a recognizer that hedged everything would pass the check above.
+  EXPECT_GE(sure_answers, 150) << buckets.dump(1);
+}
+
 // `cardmint scan` answers as `cardmint eval` does, photo for photo: one recognizer behind both
 // commands, so eval's figures are scan's. On every seventh photo of the set (no-card photos
 // among them), copied with their manifest lines to a folder of their own, so that this test
