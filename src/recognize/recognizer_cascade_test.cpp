@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <opencv2/imgcodecs.hpp>
@@ -75,6 +76,43 @@ class FixedReader final : public CardReader {
   int reads_ = 0;
   bool saw_picture_ = false;
   std::vector<std::thread> threads_;
+};
+
+// A model source that holds every request until the test lets it answer: a model busy for as long
+// as the test wants.
+class HeldReader final : public CardReader {
+ public:
+  ~HeldReader() override { release(); }
+  const ModelSource& source() const override { return source_; }
+  Status read(std::shared_ptr<const image::RgbImage>, const catalog::MatchHints&, NameCallback,
+              DoneCallback done) override {
+    std::lock_guard lock(mu_);
+    held_.push_back(std::move(done));
+    asked_.notify_all();
+    return {};
+  }
+  bool wait_until_asked(std::chrono::seconds timeout) {
+    std::unique_lock lock(mu_);
+    return asked_.wait_for(lock, timeout, [this] { return !held_.empty(); });
+  }
+  void release() {
+    std::vector<DoneCallback> held;
+    {
+      std::lock_guard lock(mu_);
+      held.swap(held_);
+    }
+    for (DoneCallback& done : held) {
+      Recognition unknown;
+      unknown.unknown_reason = "released";
+      done(std::move(unknown));
+    }
+  }
+
+ private:
+  const ModelSource source_{"vlm-256m", false};
+  std::mutex mu_;
+  std::condition_variable asked_;
+  std::vector<DoneCallback> held_;
 };
 
 struct Cascade {
@@ -273,6 +311,39 @@ TEST(RecognizerCascadeTest, AHoloIsConfirmedByASecondSourceInStandardMode) {
   ASSERT_TRUE(r->card.has_value());
   EXPECT_LT(r->confidence, 0.85);
   EXPECT_LT(r->confidence, r->cascade[0].confidence);
+}
+
+// The parallel pipeline: a recognition waiting for the model holds no CPU thread, so with a
+// pool of one thread, the next upload is decoded, found, read and answered meanwhile.
+TEST(RecognizerCascadeTest, AnUploadWaitingForTheModelDoesNotHoldUpTheNext) {
+  RecognizerOptions options;
+  options.catalog_db = catalog::testing::real_catalog_db();
+  options.cpu_threads = 1;
+  auto held = std::make_unique<HeldReader>();
+  HeldReader* model = held.get();
+  std::vector<std::unique_ptr<CardReader>> readers;
+  readers.push_back(std::move(held));
+  Result<std::unique_ptr<Recognizer>> recognizer = Recognizer::open(options, std::move(readers));
+  ASSERT_TRUE(recognizer.ok());
+
+  std::promise<Result<Recognition>> waiting;
+  ASSERT_TRUE(
+      (*recognizer)
+          ->start(desk_photo(), {}, [&](Result<Recognition> r) { waiting.set_value(std::move(r)); })
+          .ok());
+  ASSERT_TRUE(model->wait_until_asked(std::chrono::seconds(60)));
+  // The model holds the first upload; the one CPU thread answers the second.
+  Result<Recognition> next = (*recognizer)->recognize(pikachu_photo(), {});
+  ASSERT_TRUE(next.ok());
+  ASSERT_TRUE(next->card.has_value());
+  EXPECT_EQ(next->card->id, "base1-58");
+  std::future<Result<Recognition>> first = waiting.get_future();
+  EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  model->release();
+  Result<Recognition> answered = first.get();
+  ASSERT_TRUE(answered.ok());
+  EXPECT_FALSE(answered->card.has_value());
+  EXPECT_EQ(answered->source, "vlm-256m");
 }
 
 TEST(RecognizerCascadeTest, StartedRecognitionsEachAnswerOnce) {
