@@ -9,16 +9,14 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "base/log.h"
+#include "cli/bench_models.h"
 #include "cli/cardmintd_child.h"
 #include "cli/latency_summary.h"
 #include "cli/model_flags.h"
 #include "cli/subprocess.h"
 #include "vlm/card_description.h"
-#include "vlm/test_model_writer.h"
 
 namespace cardmint::cli {
 namespace {
@@ -39,44 +37,10 @@ struct BenchVlmFlags {
   bool as_json = false;
 };
 
-// A 630×880 card-like picture (frame, name band, art box, number line), the size of a rectified
-// card; its pixels don't matter for timing, its size does.
-std::string write_bench_card(const fs::path& dir) {
-  cv::Mat card(880, 630, CV_8UC3, cv::Scalar(40, 200, 240));
-  cv::rectangle(card, {24, 24}, {606, 856}, cv::Scalar(230, 230, 230), cv::FILLED);
-  cv::putText(card, "Pikachu", {50, 80}, cv::FONT_HERSHEY_DUPLEX, 1.4, cv::Scalar(0, 0, 0), 2);
-  cv::rectangle(card, {50, 110}, {580, 480}, cv::Scalar(90, 160, 60), cv::FILLED);
-  cv::putText(card, "58/102", {480, 840}, cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(0, 0, 0), 2);
-  const fs::path path = dir / "bench-card.png";
-  cv::imwrite(path.string(), card);
-  return path.string();
-}
-
-struct Models {
-  std::string model, mmproj;
-};
+using Models = BenchModels;
 
 Result<Models> resolve_models(const BenchVlmFlags& flags) {
-  if (!flags.model.model_path.empty())
-    return Models{flags.model.model_path, flags.model.mmproj_path};
-  Result<vlm::TestModelSize> size = vlm::parse_test_model_size(flags.size);
-  if (!size.ok()) return size.status();
-  const char* cache = std::getenv("CARDMINT_CACHE_DIR");
-  const char* home = std::getenv("HOME");
-  const fs::path dir =
-      (cache ? fs::path(cache) : fs::path(home ? home : "/tmp") / ".cache/cardmint") / "models" /
-      flags.size;
-  vlm::TestModelOptions options;
-  options.size = *size;
-  options.out_dir = dir;
-  const fs::path model = dir / fmt::format("cardmint-test-{}.gguf", flags.size);
-  const fs::path mmproj = dir / fmt::format("mmproj-cardmint-test-{}.gguf", flags.size);
-  if (!fs::exists(model) || !fs::exists(mmproj)) {
-    logger("bench")->info("writing random-weight {} test models to {}", flags.size, dir.string());
-    Result<vlm::TestModelPaths> written = vlm::write_test_model(options);
-    if (!written.ok()) return written.status();
-  }
-  return Models{model.string(), mmproj.string()};
+  return resolve_bench_models(flags.model.model_path, flags.model.mmproj_path, flags.size);
 }
 
 struct ServiceRun {

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "base/log.h"
+#include "cli/bench_batch_command.h"
 #include "cli/bench_cache_command.h"
 #include "cli/bench_catalog_command.h"
 #include "cli/bench_serve_command.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_bench_cache_command(*bench);
   cardmint::cli::register_bench_serve_command(*bench);
   cardmint::cli::register_bench_stream_command(*bench);
+  cardmint::cli::register_bench_batch_command(*bench);
 
   CLI11_PARSE(app, argc, argv);
   return 0;
