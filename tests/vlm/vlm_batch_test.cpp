@@ -25,12 +25,7 @@ using testing::tiny_model;
 
 constexpr int kPictures = 4;
 
-struct Prompting {
-  bool grammar = false;
-};
-
-// With the card prompt as the shared prefix and up to 160 tokens, the KV streams grow past 256
-// and 512 cells at different steps, so the batch steps mix streams of different attention widths.
+// The card prompt is the shared prefix (153 tokens with the tiny vocabulary).
 std::unique_ptr<VlmEngine> open_engine(int max_batch, bool batch_invariant) {
   VlmOptions options;
   options.model_path = tiny_model().model;
@@ -48,10 +43,13 @@ std::unique_ptr<VlmEngine> open_engine(int max_batch, bool batch_invariant) {
 GenerateRequest card_request(int picture, bool grammar) {
   GenerateRequest request;
   request.images.push_back(test_picture(picture));
+  // Prompts of different lengths (308 to 371 cells with the prefix) and different limits: picture
+  // 3's stream passes 512 cells while picture 2's is still below, so those steps mix attention
+  // widths (llama.cpp pads to 256 cells), and sequences leave the batch at different steps.
   request.user_prompt = "Describe this card as JSON.";
+  for (int i = 0; i < 3 * picture; ++i) request.user_prompt += " Be exact.";
   if (grammar) request.grammar = card_grammar();
-  // Different limits, so sequences leave the batch at different steps.
-  request.max_new_tokens = grammar ? 160 : 40 + 30 * picture;
+  request.max_new_tokens = grammar ? 160 : 60 + 50 * picture;
   return request;
 }
 
@@ -245,24 +243,17 @@ TEST(VlmWorkerBatchTest, GathersAtMostBatchSizeAndRunsALoneRequestAfterTheTimeou
   requests.push_back(requests[0]);  // five jobs: a full batch, then one left alone
   requests.push_back(requests[1]);  // and one more waiting with it: a batch of two
 
-  struct Done {
-    std::promise<Result<Generation>> result;
-    std::chrono::steady_clock::time_point submitted, finished;
-  };
-  std::vector<Done> done(requests.size());
+  std::vector<std::promise<Result<Generation>>> done(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
-    done[i].submitted = std::chrono::steady_clock::now();
-    ASSERT_TRUE(worker
-                    .submit(requests[i], {},
-                            [&d = done[i]](Result<Generation> r) {
-                              d.finished = std::chrono::steady_clock::now();
-                              d.result.set_value(std::move(r));
-                            })
-                    .ok());
+    ASSERT_TRUE(
+        worker
+            .submit(requests[i], {},
+                    [&promise = done[i]](Result<Generation> r) { promise.set_value(std::move(r)); })
+            .ok());
   }
   std::vector<int> sizes;
-  for (Done& d : done) {
-    std::future<Result<Generation>> f = d.result.get_future();
+  for (std::promise<Result<Generation>>& promise : done) {
+    std::future<Result<Generation>> f = promise.get_future();
     ASSERT_EQ(f.wait_for(std::chrono::seconds(300)), std::future_status::ready)
         << "a queued request never ran";
     Result<Generation> r = f.get();
