@@ -25,7 +25,8 @@ TEST(CardDescriptionTest, TheStreamedNameIsKnownOnceItsQuoteCloses) {
   EXPECT_EQ(streamed_name(R"({"name": "Pikachu)"), std::nullopt);
   EXPECT_EQ(streamed_name(R"({"name": "Pikachu")"), "Pikachu");
   EXPECT_EQ(streamed_name(R"({ "name" :  "Farfetch\u2019d", "set)"), "Farfetch\u2019d");
-  EXPECT_EQ(streamed_name(R"({"name": "Say \"hi\")"), "Say \"hi\"");
+  EXPECT_EQ(streamed_name(R"({"name": "Say \"hi\")"), std::nullopt);  // an escaped quote
+  EXPECT_EQ(streamed_name(R"({"name": "Say \"hi\"")"), "Say \"hi\"");
   EXPECT_EQ(streamed_name(R"({"name": "bad \q escape")"), std::nullopt);
 }
 
