@@ -11,6 +11,7 @@
 #include "cli/catalog_command.h"
 #include "cli/eval_command.h"
 #include "cli/make_test_model_command.h"
+#include "cli/prices_command.h"
 #include "cli/scan_command.h"
 
 int main(int argc, char** argv) {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_catalog_command(app);
   cardmint::cli::register_eval_command(app);
   cardmint::cli::register_make_test_model_command(app);
+  cardmint::cli::register_prices_command(app);
   CLI::App* bench = app.add_subcommand("bench", "benchmarks, side by side in one run");
   bench->require_subcommand(1);
   cardmint::cli::register_bench_vlm_command(*bench);
