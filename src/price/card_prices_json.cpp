@@ -47,12 +47,21 @@ Result<std::string> string_field(const json& object, const char* name) {
   return it->get<std::string>();
 }
 
+// Up to the year 3000: far enough for any fetch, and small enough that converting it to the
+// clock's nanoseconds cannot overflow (Redis content is not ours to trust).
+constexpr std::int64_t kLatestEpochMs = 32503680000000;
+
 Result<std::int64_t> time_field(const json& object, const char* name) {
   auto it = object.find(name);
   if (it == object.end() || !it->is_number_integer()) {
     return bad(fmt::format("\"{}\" is not an integer", name));
   }
-  return it->get<std::int64_t>();
+  if (it->is_number_unsigned() && it->get<std::uint64_t>() > std::uint64_t(kLatestEpochMs)) {
+    return bad(fmt::format("\"{}\" is not a time", name));
+  }
+  const std::int64_t ms = it->get<std::int64_t>();
+  if (ms < 0 || ms > kLatestEpochMs) return bad(fmt::format("\"{}\" is not a time", name));
+  return ms;
 }
 
 Result<std::optional<double>> figure_field(const json& object, const char* name) {

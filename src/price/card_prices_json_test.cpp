@@ -73,6 +73,10 @@ TEST(CardPricesJsonTest, RejectsWhatIsNotCardPrices) {
       R"({"card_id":7,"fetched_at_ms":1,"quotes":[]})",
       R"({"card_id":"a-1","fetched_at_ms":"1","quotes":[]})",
       R"({"card_id":"a-1","fetched_at_ms":1,"quotes":[1]})",
+      // times whose nanoseconds would overflow the clock
+      R"({"card_id":"a-1","fetched_at_ms":9223372036854775807,"quotes":[]})",
+      R"({"card_id":"a-1","fetched_at_ms":18446744073709551615,"quotes":[]})",
+      R"({"card_id":"a-1","fetched_at_ms":-5,"quotes":[]})",
       // a negative figure
       R"({"card_id":"a-1","fetched_at_ms":1,"quotes":[{"source":"csv","printing_key":"holo",)"
       R"("currency":"USD","low":null,"mid":null,"high":null,"market":-1,"updated":"",)"

@@ -201,11 +201,10 @@ Result<PriceListImportStats> CsvPriceBook::import_csv(const std::filesystem::pat
     return Status::unavailable(fmt::format("cannot read the price list {}", csv_path.string()));
   }
   Result<PriceListImportStats> stats = import_csv_text(text.str());
-  if (!stats.ok()) {
-    return Status(stats.status().code() == StatusCode::kInvalidInput
-                      ? Status::invalid_input(
-                            fmt::format("{}: {}", csv_path.string(), stats.status().message()))
-                      : stats.status());
+  if (!stats.ok() && stats.status().code() == StatusCode::kInvalidInput) {
+    // "shop.csv: line 7: ...": the file too, for whoever runs the import from a script.
+    return Status::invalid_input(
+        fmt::format("{}: {}", csv_path.string(), stats.status().message()));
   }
   return stats;
 }

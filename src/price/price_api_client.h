@@ -3,7 +3,9 @@
 // request may take, and what its status codes mean for a price. A request never outlives its
 // timeouts, so a provider that is down or hung costs PriceService's I/O thread at most
 // connect_timeout + request_timeout, and the caller nothing (it waits on a future with its own
-// budget).
+// budget). One exception: this cpp-httplib resolves host names with a plain getaddrinfo (no
+// CPPHTTPLIB_USE_NON_BLOCKING_GETADDRINFO), so a hung DNS server costs the resolver's own timeouts
+// on top; still the I/O thread's time, never a caller's.
 // Thread-safe: immutable after open(); every get() uses a connection of its own.
 
 #include <chrono>
