@@ -90,17 +90,17 @@ class CsvPriceBook::Impl {
           WallClock::time_point(std::chrono::duration_cast<WallClock::duration>(
               std::chrono::milliseconds(sqlite3_column_int64(stmt, 6))));
       prices.fetched_at = std::max(prices.fetched_at, imported_at);
-      prices.quotes.push_back(
-          PriceQuote{.source = "csv",
-                     .printing_key = catalog::column_text(stmt, 0),
-                     .currency = catalog::column_text(stmt, 1),
-                     .low = column_figure(stmt, 2),
-                     .mid = column_figure(stmt, 3),
-                     .high = column_figure(stmt, 4),
-                     .market = column_figure(stmt, 5),
-                     .updated = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                                            std::chrono::floor<std::chrono::seconds>(imported_at)),
-                     .fetched_at = imported_at});
+      prices.quotes.push_back(PriceQuote{
+          .source = "csv",
+          .printing_key = catalog::column_text(stmt, 0),
+          .currency = catalog::column_text(stmt, 1),
+          .low = column_figure(stmt, 2),
+          .mid = column_figure(stmt, 3),
+          .high = column_figure(stmt, 4),
+          .market = column_figure(stmt, 5),
+          .updated =
+              fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(WallClock::to_time_t(imported_at))),
+          .fetched_at = imported_at});
     }
     catalog::reset_stmt(stmt);
     if (rc != SQLITE_DONE) {

@@ -62,7 +62,8 @@ TEST_F(CsvPriceBookTest, ImportsAListAndServesIt) {
   EXPECT_EQ(first->mid, 15000.0);
   EXPECT_FALSE(first->high);
   EXPECT_EQ(first->market, 16000.0);
-  EXPECT_FALSE(first->updated.empty());
+  EXPECT_EQ(first->updated.size(), 20u) << first->updated;  // the import's UTC time
+  EXPECT_TRUE(first->updated.ends_with('Z')) << first->updated;
 
   Result<CardPrices> exeggcute = book->fetch("swsh9-001");
   ASSERT_TRUE(exeggcute.ok());
