@@ -6,10 +6,12 @@
 #include <bit>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "catalog/card_name.h"
 #include "catalog/connection_pool.h"
 #include "catalog/match_index.h"
+#include "catalog/row_cache.h"
 #include "catalog/sqlite.h"
 
 namespace cardmint::catalog {
@@ -27,6 +29,10 @@ constexpr double kPrintingFitReach = 0.1;
 // A finish this likely given its card is settled: four to one against its card's other printings.
 constexpr double kSettledFinishShare = 0.8;
 constexpr double kMinNameSearchScore = 0.3;
+// A prior (MatchHints::prior) decides only among cards scored this close to the best: less than
+// the softmax temperature, so the evidence it may overrule is at most about 2:1 (e^0.75). Wide
+// enough for a reprint read by its printed alias (0.98 of the original's score).
+constexpr double kPriorReach = 0.03;
 
 // 1 - (1 - kFinishMismatch) * (1 - fit): a card that fits the photo keeps its score, one that
 // cannot explain it loses as much as a contradicted finish hint, and no more: foil and layout
@@ -135,6 +141,18 @@ CardSet read_set_row(sqlite3_stmt* s) {
   return set;
 }
 
+Status check_prior(const std::vector<CardPrior>& prior) {
+  double total = 0.0;
+  for (const CardPrior& p : prior) {
+    if (!(p.probability >= 0.0 && p.probability <= 1.0))
+      return Status::invalid_input(fmt::format("prior of {} is not a probability", p.card_id));
+    total += p.probability;
+  }
+  if (total > 1.0 + 1e-9)
+    return Status::invalid_input(fmt::format("prior probabilities sum to {:.3f}", total));
+  return Status::ok_status();
+}
+
 // Resets the statement however the caller leaves.
 struct StmtReset {
   sqlite3_stmt* stmt;
@@ -146,6 +164,55 @@ struct StmtReset {
 struct Catalog::Impl {
   std::unique_ptr<ConnectionPool> pool;
   MatchIndex index;
+  std::unique_ptr<RowCache> rows;
+
+  // The card's full record from the warm rows, else from SQLite on `conn` (leased on first need).
+  Result<Card> card_record(std::string_view card_id,
+                           std::optional<ConnectionPool::Lease>& conn) const {
+    if (std::optional<Card> warm = rows->find(card_id)) return std::move(*warm);
+    if (!conn) conn.emplace(pool->acquire());
+    return read_card(**conn, card_id);
+  }
+
+  // Reorders the cards the evidence cannot separate from the best (within kPriorReach) by their
+  // posterior: the evidence's softmax weight times the prior, the unpredicted mass spread evenly
+  // over them. Returns how many cards lead `ranked` that way (0: the prior names none of them,
+  // nothing changed) and sets `confidence` to the new best card's posterior.
+  // REQUIRES: `ranked` sorted by score, not empty.
+  size_t rank_by_prior(std::vector<ScoredCard>& ranked, const std::vector<CardPrior>& prior,
+                       double& confidence) const {
+    std::unordered_map<std::string_view, double> by_id;
+    for (const CardPrior& p : prior) by_id[p.card_id] += p.probability;
+    for (ScoredCard& scored : ranked) {
+      if (auto it = by_id.find(index.card(scored.card).id); it != by_id.end())
+        scored.prior = it->second;
+    }
+    const double best = ranked.front().score;
+    size_t tied = 0;
+    double predicted = 0.0;
+    while (tied < ranked.size() && ranked[tied].score >= best - kPriorReach)
+      predicted += ranked[tied++].prior;
+    if (predicted <= 0.0) return 0;
+    predicted = std::min(predicted, 1.0);
+    auto weight = [&](const ScoredCard& c) {
+      return std::exp((c.score - best) / kConfidenceTemperature);
+    };
+    // The tied cards' share of the confidence mass, as the evidence alone gives it.
+    double mass = 0.0, tied_mass = 0.0;
+    for (size_t i = 0; i < ranked.size() && i < kConfidenceCards; ++i) {
+      mass += weight(ranked[i]);
+      if (i < tied) tied_mass += weight(ranked[i]);
+    }
+    const double unpredicted = (1.0 - predicted) / static_cast<double>(tied);
+    auto posterior = [&](const ScoredCard& c) { return weight(c) * (c.prior + unpredicted); };
+    double total = 0.0;
+    for (size_t i = 0; i < tied; ++i) total += posterior(ranked[i]);
+    std::stable_sort(
+        ranked.begin(), ranked.begin() + std::ptrdiff_t(tied),
+        [&](const ScoredCard& a, const ScoredCard& b) { return posterior(a) > posterior(b); });
+    confidence = ranked.front().score * (tied_mass / mass) * posterior(ranked.front()) / total;
+    return tied;
+  }
 
   Result<std::vector<Finish>> read_printings(ReadConnection& conn, std::string_view card_id) const {
     sqlite3_stmt* s = conn.printings.get();
@@ -190,6 +257,9 @@ struct Catalog::Impl {
       mass += std::exp((ranked[i].score - best) / kConfidenceTemperature);
     }
     result.confidence = best / mass;
+    // The cards the prior ordered keep its order below: they sort as if scored `best`.
+    const size_t prior_ranked =
+        hints.prior.empty() ? 0 : rank_by_prior(ranked, hints.prior, result.confidence);
 
     // Every printing of the best top_k cards. A finish hint reorders them; the foil readings
     // order each card's own printings.
@@ -197,6 +267,7 @@ struct Catalog::Impl {
       const ScoredCard* card;
       Finish finish;
       double score;
+      double order;           // what the cards sort by: the score, or `best` for prior_ranked
       double log_likelihood;  // of the foil readings under this finish
     };
     std::vector<Pick> picks;
@@ -210,7 +281,8 @@ struct Catalog::Impl {
         const double ll = hints.finish_log_likelihood
                               ? std::log(finish_likelihood(c, *hints.finish_log_likelihood, f))
                               : 0.0;
-        picks.push_back({&ranked[i], finish, ranked[i].score * factor, ll});
+        const double order = i < prior_ranked ? best : ranked[i].score;
+        picks.push_back({&ranked[i], finish, ranked[i].score * factor, order * factor, ll});
       }
       std::stable_sort(picks.begin() + std::ptrdiff_t(first), picks.end(),
                        [](const Pick& a, const Pick& b) {
@@ -219,15 +291,15 @@ struct Catalog::Impl {
                        });
     }
     std::stable_sort(picks.begin(), picks.end(),
-                     [](const Pick& a, const Pick& b) { return a.score > b.score; });
+                     [](const Pick& a, const Pick& b) { return a.order > b.order; });
     if (picks.size() > static_cast<size_t>(hints.top_k))
       picks.resize(static_cast<size_t>(hints.top_k));
 
-    ConnectionPool::Lease conn = pool->acquire();
+    std::optional<ConnectionPool::Lease> conn;
     std::map<int, Card> cards;
     for (const Pick& p : picks) {
       if (cards.count(p.card->card)) continue;
-      Result<Card> card = read_card(*conn, index.card(p.card->card).id);
+      Result<Card> card = card_record(index.card(p.card->card).id, conn);
       if (!card.ok()) return card.status();
       cards.emplace(p.card->card, std::move(*card));
     }
@@ -240,6 +312,7 @@ struct Catalog::Impl {
       m.number_score = p.card->number_score;
       m.text_score = p.card->text_score;
       m.via_alias = p.card->via_alias;
+      m.prior = p.card->prior;
       result.candidates.push_back(std::move(m));
     }
     if (!result.candidates.empty()) {
@@ -276,6 +349,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogOptions& options) {
       ConnectionPool::open(options.db_path, options.connections);
   if (!pool.ok()) return pool.status();
   impl->pool = std::move(*pool);
+  impl->rows = std::make_unique<RowCache>(options.warm_rows);
   {
     ConnectionPool::Lease conn = impl->pool->acquire();
     Result<MatchIndex> index = MatchIndex::load(conn->db.get());
@@ -286,8 +360,35 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogOptions& options) {
 }
 
 Result<Card> Catalog::get_card(std::string_view card_id) const {
-  ConnectionPool::Lease conn = impl_->pool->acquire();
-  return impl_->read_card(*conn, card_id);
+  std::optional<ConnectionPool::Lease> conn;
+  return impl_->card_record(card_id, conn);
+}
+
+Result<int> Catalog::warm(std::span<const std::string> card_ids) const {
+  std::optional<ConnectionPool::Lease> conn;
+  int read = 0;
+  if (!impl_->rows->keeps_rows()) return read;
+  for (const std::string& id : card_ids) {
+    if (!impl_->index.find_card(id) || impl_->rows->contains(id)) continue;
+    if (!conn) conn.emplace(impl_->pool->acquire());
+    Result<Card> card = impl_->read_card(**conn, id);
+    if (!card.ok()) return card.status();
+    impl_->rows->put(std::move(*card));
+    impl_->rows->count_warmed();
+    ++read;
+  }
+  return read;
+}
+
+RowCacheStats Catalog::row_cache_stats() const { return impl_->rows->stats(); }
+
+std::vector<NumberedCard> Catalog::cards_by_number(std::string_view set_id) const {
+  std::vector<NumberedCard> out;
+  for (int index : impl_->index.cards_of_set(set_id)) {
+    const IndexedCard& c = impl_->index.card(index);
+    out.push_back({c.id, c.number});
+  }
+  return out;
 }
 
 Result<CardSet> Catalog::get_set(std::string_view set_id) const {
@@ -382,6 +483,7 @@ Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view o
   result.name_norm = normalize_card_name(ocr_name);
   if (!ocr_number_line.empty()) result.printed_number = parse_number_line(ocr_number_line);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
+  if (Status s = check_prior(hints.prior); !s.ok()) return s;
   MatchIndex::RankOptions options = rank_options_for(hints);
   impl_->index.add_sets_coded_in(ocr_number_line, options.coded_sets);
   std::vector<ScoredCard> ranked =
@@ -396,6 +498,7 @@ Result<MatchResult> Catalog::match_printed_text(std::string_view ocr_name, const
   MatchResult result;
   result.name_norm = normalize_card_name(ocr_name);
   if (hints.top_k < 1) return Status::invalid_input("top_k must be at least 1");
+  if (Status s = check_prior(hints.prior); !s.ok()) return s;
   MatchIndex::RankOptions options = rank_options_for(hints);
   for (const std::string& line : read.number_lines)
     impl_->index.add_sets_coded_in(line, options.coded_sets);
@@ -422,6 +525,7 @@ Result<CatalogStats> Catalog::stats() const {
   out.cards = static_cast<int>(*cards);
   out.printings = static_cast<int>(*printings);
   out.distinct_names = impl_->index.names().size();
+  out.row_cache = impl_->rows->stats();
   Result<SqliteStmt> meta = prepare_sql(db, "SELECT key, value FROM catalog_meta");
   if (!meta.ok()) return meta.status();
   while (sqlite3_step(meta->get()) == SQLITE_ROW) {

@@ -15,9 +15,11 @@
 // SQLite can skip locking. A re-import does not affect an open Catalog; open a new one to see it.
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,9 @@ struct CatalogOptions {
   // Read connections, opened up front. Lookups hold one for microseconds; more than the threads
   // that look up at once only costs memory (each connection has its own page cache).
   int connections = 4;
+  // Full card records kept in memory after warm() (about 1 KB each), so the cards a scan session
+  // expects next are read without SQLite. The least recently used go first.
+  int warm_rows = 1024;
 };
 
 struct LookupOptions {
@@ -44,6 +49,13 @@ struct NameMatch {
   std::string name_norm;  // the normalized key
   double score = 0.0;     // 0..1
   int card_count = 0;     // cards with this name
+};
+
+// How likely a card is the one photographed before anything is read of it: a scan session's
+// prediction of the next card (session/next_card_predictor.h).
+struct CardPrior {
+  std::string card_id;
+  double probability = 0.0;  // 0..1
 };
 
 struct MatchHints {
@@ -67,6 +79,12 @@ struct MatchHints {
   // Cards whose name is less like the name read than this are left out (0 keeps all): for a
   // caller sure of the name, a card that merely shares the misread number is no answer.
   double min_name_score = 0.0;
+  // Predicted cards; their probabilities sum to at most 1 (else invalid_input). The prior only
+  // decides among cards the reading fits about equally well (scores within 0.03 of the best: the
+  // same name with the number unread, numbers misread alike), never against clearly better
+  // evidence. Among those the confidence is the posterior: the evidence's share times the
+  // prior, with the mass not predicted spread evenly, so only a strong prior makes a sure answer.
+  std::vector<CardPrior> prior;
 };
 
 // What OCR read of a card besides its name and a parsed number.
@@ -84,6 +102,7 @@ struct MatchCandidate {
   double number_score = 0.0;  // 0..1: collector number and printed total
   double text_score = 0.0;    // 0..1, match_printed_text: the card's attack names and HP read
   bool via_alias = false;     // matched a number the card prints that is not its own (cel25cc)
+  double prior = 0.0;         // MatchHints::prior's probability for this card
 };
 
 struct MatchResult {
@@ -105,6 +124,21 @@ struct MatchResult {
   std::string number_line;  // match_printed_text: the line that spelled the best card's number
 };
 
+// Catalog::warm's cache of full card records, counted since open. `misses` are lookups that read
+// SQLite: a warmed card looked up again adds a hit and no miss.
+struct RowCacheStats {
+  std::int64_t hits = 0;
+  std::int64_t misses = 0;
+  std::int64_t warmed = 0;  // rows warm() read from SQLite
+  int rows = 0;             // in memory now
+};
+
+// A card's place in its set's list: what a binder or a set checklist follows.
+struct NumberedCard {
+  std::string card_id;
+  std::string number;  // normalized ("TG5")
+};
+
 struct CatalogStats {
   int sets = 0;
   int cards = 0;
@@ -113,6 +147,7 @@ struct CatalogStats {
   std::string source_format;
   std::string imported_at_utc;
   std::string build_id;  // new with every import: what the cache checks its entries against
+  RowCacheStats row_cache;
 };
 
 class Catalog {
@@ -135,6 +170,9 @@ class Catalog {
   [[nodiscard]] Result<int> lookalike_count(std::string_view card_id) const;
   [[nodiscard]] Result<std::vector<CardSet>> list_sets() const;  // by release date
   [[nodiscard]] Result<std::vector<Card>> cards_in_set(std::string_view set_id) const;
+  // The set's cards in collector order (collector_order_less: "2" before "10", then "RC1".."),
+  // from memory; empty for an unknown set.
+  std::vector<NumberedCard> cards_by_number(std::string_view set_id) const;
 
   // Cards printing `number` over `total` exactly: the set's official_count is the total, or a
   // letter-prefixed subset's own size ("RC12/RC32"); total nullopt means "printed without a
@@ -165,7 +203,14 @@ class Catalog {
                                                        const PrintedText& read,
                                                        const MatchHints& hints = {}) const;
 
+  // Reads the full records of `card_ids` into memory now, so get_card() and match() find them
+  // without SQLite later (the cards a scan session expects next). Ids already in memory and ids
+  // the catalog does not know are skipped. Returns the rows read.
+  [[nodiscard]] Result<int> warm(std::span<const std::string> card_ids) const;
+
   [[nodiscard]] Result<CatalogStats> stats() const;
+  // The warm rows' counters alone, without stats()'s table counts.
+  RowCacheStats row_cache_stats() const;
 
  private:
   struct Impl;

@@ -217,6 +217,32 @@ std::string_view number_prefix(std::string_view normalized) {
   return normalized.substr(0, i);
 }
 
+NumberPlace number_place(std::string_view normalized) {
+  NumberPlace place;
+  place.prefix = number_prefix(normalized);
+  std::string_view rest = normalized.substr(place.prefix.size());
+  std::size_t digits = 0;
+  while (digits < rest.size() && is_digit(rest[digits])) ++digits;
+  // Nine digits always fit an int; no printed number comes near.
+  if (digits > 0 && digits <= 9) {
+    int value = 0;
+    for (char c : rest.substr(0, digits)) value = value * 10 + (c - '0');
+    place.value = value;
+  }
+  place.suffix = rest.substr(digits);
+  return place;
+}
+
+bool collector_order_less(std::string_view a, std::string_view b) {
+  const NumberPlace pa = number_place(a);
+  const NumberPlace pb = number_place(b);
+  if (pa.value.has_value() != pb.value.has_value()) return pa.value.has_value();
+  if (!pa.value) return a < b;
+  if (pa.prefix != pb.prefix) return pa.prefix < pb.prefix;  // "" sorts first
+  if (*pa.value != *pb.value) return *pa.value < *pb.value;
+  return pa.suffix < pb.suffix;
+}
+
 std::vector<std::string> printed_number_forms(std::string_view number, bool prints_total,
                                               int official_count, std::optional<int> subset_count) {
   const std::string norm = normalize_collector_number(number);

@@ -21,6 +21,21 @@ std::string normalize_collector_number(std::string_view raw);
 // numbers without digits ("ONE", "?").
 std::string_view number_prefix(std::string_view normalized);
 
+// A normalized number's place in its set's list: its letter prefix, the value of the digits after
+// it, and what follows them ("TG5" → {"TG", 5, ""}, "74A" → {"", 74, "A"}); no value when there
+// are no digits ("ONE", "?") or too many for one.
+struct NumberPlace {
+  std::string_view prefix;
+  std::optional<int> value;
+  std::string_view suffix;
+};
+NumberPlace number_place(std::string_view normalized);
+
+// Collector order of normalized numbers, the order of a set list or a binder: plain numbers
+// first, then each prefixed run ("RC1".."RC32", "TG1"..) by prefix; within a run by value ("2"
+// before "10"), then suffix ("74" before "74A"); numbers without digits last.
+bool collector_order_less(std::string_view a, std::string_view b);
+
 // The ways a card with normalized number `number` may print it, for comparing with a number line
 // as OCR spelled it: with and without the zero padding of modern sets ("58/102", "058/198"),
 // over the set's total when `prints_total`, and for a letter-prefixed number over the prefixed

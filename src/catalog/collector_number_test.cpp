@@ -45,6 +45,23 @@ TEST(NumberPrefix, IsTheLettersBeforeTheDigits) {
   EXPECT_EQ(number_prefix("ONE"), "");
 }
 
+TEST(CollectorOrder, PlainNumbersByValueThenEachPrefixedRun) {
+  const NumberPlace tg = number_place("TG5");
+  EXPECT_EQ(tg.prefix, "TG");
+  EXPECT_EQ(tg.value, 5);
+  EXPECT_EQ(tg.suffix, "");
+  const NumberPlace alt = number_place("74A");
+  EXPECT_EQ(alt.prefix, "");
+  EXPECT_EQ(alt.value, 74);
+  EXPECT_EQ(alt.suffix, "A");
+  EXPECT_FALSE(number_place("ONE").value.has_value());
+
+  std::vector<std::string> numbers = {"RC10", "10", "ONE", "2", "74A", "RC2", "74", "H1", "?"};
+  std::sort(numbers.begin(), numbers.end(), collector_order_less);
+  EXPECT_EQ(numbers,
+            (std::vector<std::string>{"2", "10", "74", "74A", "H1", "RC2", "RC10", "?", "ONE"}));
+}
+
 struct LineCase {
   const char* line;
   const char* number;

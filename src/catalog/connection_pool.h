@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -30,9 +31,15 @@ class ConnectionPool {
   class Lease {
    public:
     Lease(const ConnectionPool* pool, ReadConnection* conn) : pool_(pool), conn_(conn) {}
-    ~Lease() { pool_->give_back(conn_); }
+    ~Lease() {
+      if (conn_) pool_->give_back(conn_);
+    }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
+    // Movable so a lookup can lease lazily (std::optional<Lease>), only when it reads SQLite.
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_), conn_(std::exchange(other.conn_, nullptr)) {}
+    Lease& operator=(Lease&&) = delete;
     ReadConnection* operator->() const { return conn_; }
     ReadConnection& operator*() const { return *conn_; }
 

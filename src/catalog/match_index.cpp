@@ -208,6 +208,7 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     index.by_name_[static_cast<size_t>(c.name_id)].push_back(card_index);
     index.by_number_[c.number].push_back(card_index);
     index.by_id_.emplace(c.id, card_index);
+    index.by_set_[c.set_id].push_back(card_index);
     index.cards_.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return sqlite_status(db, rc, "reading cards");
@@ -268,6 +269,12 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     const std::optional<std::string> owned = owned_part(index.display_names_[id]);
     if (owned) index.by_owned_part_[normalize_card_name(*owned)].push_back(static_cast<int>(id));
   }
+  for (auto& [set_id, cards] : index.by_set_) {
+    std::stable_sort(cards.begin(), cards.end(), [&](int a, int b) {
+      return collector_order_less(index.cards_[static_cast<size_t>(a)].number,
+                                  index.cards_[static_cast<size_t>(b)].number);
+    });
+  }
   index.names_ = NameIndex(std::move(names_norm));
   return index;
 }
@@ -304,6 +311,12 @@ std::optional<int> MatchIndex::find_card(std::string_view id) const {
   auto it = by_id_.find(std::string(id));
   if (it == by_id_.end()) return std::nullopt;
   return it->second;
+}
+
+const std::vector<int>& MatchIndex::cards_of_set(std::string_view set_id) const {
+  static const std::vector<int> kNone;
+  auto it = by_set_.find(std::string(set_id));
+  return it == by_set_.end() ? kNone : it->second;
 }
 
 const std::string& MatchIndex::display_name(int name_id) const {

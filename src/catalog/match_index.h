@@ -55,7 +55,8 @@ struct ScoredCard {
   double number_score = 0.0;
   double text_score = 0.0;  // rank_printed: the card's attack names and HP read
   bool via_alias = false;
-  int line = -1;  // rank_printed: the number line that spelled the card's number best
+  int line = -1;       // rank_printed: the number line that spelled the card's number best
+  double prior = 0.0;  // MatchHints::prior's probability for the card
 };
 
 class MatchIndex {
@@ -65,6 +66,8 @@ class MatchIndex {
   const IndexedCard& card(int index) const { return cards_[static_cast<size_t>(index)]; }
   std::optional<int> find_card(std::string_view id) const;
   int card_count() const { return static_cast<int>(cards_.size()); }
+  // The set's cards in collector order (collector_order_less); empty for an unknown set.
+  const std::vector<int>& cards_of_set(std::string_view set_id) const;
 
   const NameIndex& names() const { return names_; }
   const std::string& display_name(int name_id) const;
@@ -111,6 +114,7 @@ class MatchIndex {
   std::vector<IndexedCard> cards_;
   std::unordered_map<std::string, int> by_id_;
   std::unordered_map<std::string, std::vector<int>> by_number_;  // own numbers and aliases
+  std::unordered_map<std::string, std::vector<int>> by_set_;     // in collector order
   std::vector<std::vector<int>> by_name_;                        // name_id → cards
   std::vector<std::string> display_names_;                       // name_id → name as printed
   // "zapdos ex" → the name_ids of "Rocket's Zapdos ex", ...: names read without their owner.
