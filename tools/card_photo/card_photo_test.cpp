@@ -227,6 +227,9 @@ TEST_F(CardPhotoTest, ManifestCarriesTheGroundTruth) {
   ASSERT_EQ(j["number_quad"].size(), 4u);
   EXPECT_EQ(j["scene"]["jpeg_quality"], g->scene.jpeg_quality);
   EXPECT_EQ(j["seed"].get<std::uint64_t>(), g->seed);
+  EXPECT_FALSE(j.contains("scan_order"));
+  // A binder scan's photo says where in the scan it is.
+  EXPECT_EQ(nlohmann::json::parse(manifest_line("0003.jpg", *g, 3))["scan_order"], 3);
 }
 
 TEST_F(CardPhotoTest, SamplerSkipsDigitalAndUnknownNumbers) {

@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <string>
+#include <vector>
+
+#include "card_photo/binder_order.h"
+#include "card_photo/catalog_fixtures.h"
 
 namespace cardmint::card_photo {
 namespace {
@@ -89,6 +95,50 @@ TEST_F(CardPhotoCatalogDirTest, ReportsMissingFilesAndUnknownSets) {
   Result<Catalog> catalog = read_catalog(dir_);
   EXPECT_EQ(catalog.status().code(), StatusCode::kInvalidInput);
   EXPECT_NE(catalog.status().message().find("cards.jsonl:1"), std::string::npos);
+}
+
+TEST(BinderOrder, NumbersByValueThenEachPrefixedRun) {
+  std::vector<std::string> ids = {"RC10", "10", "%3F", "2", "28a", "RC2", "28", "058", "1"};
+  std::sort(ids.begin(), ids.end(), binder_order_less);
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"1", "2", "10", "28", "28a", "058", "RC2", "RC10", "%3F"}));
+  EXPECT_FALSE(binder_order_less("058", "58"));
+  EXPECT_FALSE(binder_order_less("58", "058"));
+}
+
+// A binder scan of a set stored out of order (sets.jsonl keeps the source's order).
+TEST(BinderOrder, ASetFromAStartNumberForACount) {
+  std::vector<CatalogCard> cards;
+  for (const char* id : {"10", "RC2", "2", "28a", "1", "28", "RC10", "3"})
+    cards.push_back(fixture_card("g1", id, "Card " + std::string(id), "Grass"));
+  cards.push_back(fixture_card("A1", "1", "Bulbasaur", "Grass"));
+  const Catalog catalog({fixture_set("g1", "xy", 83, "2016-02-22", "GEN"),
+                         fixture_set("A1", "tcgp", 226, "2024-10-30", "", /*digital=*/true)},
+                        std::move(cards));
+  auto local_ids = [&](const std::vector<std::size_t>& order) {
+    std::vector<std::string> out;
+    for (std::size_t i : order) out.push_back(catalog.cards()[i].local_id);
+    return out;
+  };
+  Result<std::vector<std::size_t>> all = binder_order(catalog, "g1", std::nullopt, std::nullopt);
+  ASSERT_TRUE(all.ok()) << all.status().to_string();
+  EXPECT_EQ(local_ids(*all),
+            (std::vector<std::string>{"1", "2", "3", "10", "28", "28a", "RC2", "RC10"}));
+  Result<std::vector<std::size_t>> from_three = binder_order(catalog, "g1", "003", 3);
+  ASSERT_TRUE(from_three.ok());
+  EXPECT_EQ(local_ids(*from_three), (std::vector<std::string>{"3", "10", "28"}));
+  // A number the set lacks starts at the next one.
+  Result<std::vector<std::size_t>> from_four = binder_order(catalog, "g1", "4", 1);
+  ASSERT_TRUE(from_four.ok());
+  EXPECT_EQ(local_ids(*from_four), (std::vector<std::string>{"10"}));
+  EXPECT_EQ(local_ids(binder_order(catalog, "g1", "RC3", std::nullopt).value()),
+            (std::vector<std::string>{"RC10"}));
+
+  EXPECT_EQ(binder_order(catalog, "nope", std::nullopt, 3).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(binder_order(catalog, "A1", std::nullopt, 3).status().code(),
+            StatusCode::kInvalidInput);  // Pocket cards are never photographed
+  EXPECT_EQ(binder_order(catalog, "g1", "RC11", std::nullopt).status().code(),
+            StatusCode::kInvalidInput);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // cardmint-photos: renders synthetic photos of catalog cards with a JSON Lines ground truth.
 //   cardmint-photos --catalog data/catalog --out DIR --count N --seed S [--ids id1,id2]
-//                   [--sequential SET_ID] [--no-card K] [--font-pool all|a|b] [--style
-//                   varied|clean]
+//                   [--sequential SET_ID [--start N]] [--no-card K] [--font-pool all|a|b]
+//                   [--style varied|clean]
 // Writes DIR/<n>.jpg (n zero-padded to 4 digits) and DIR/manifest.jsonl. Developer tool only.
 
 #include <fmt/format.h>
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "card_photo/binder_order.h"
 #include "card_photo/card_sampler.h"
 #include "card_photo/catalog_reader.h"
 #include "card_photo/manifest.h"
@@ -37,6 +38,7 @@ struct Flags {
   std::uint64_t seed = 1;
   std::vector<std::string> ids;
   std::string sequential_set;
+  std::string start_number;  // --sequential: the collector number to start from
   int no_card = 0;
   std::string font_pool = "all";
   std::string style = "varied";
@@ -71,13 +73,14 @@ Result<std::vector<Job>> plan_jobs(const Flags& flags, const Catalog& catalog,
       jobs.push_back({card});
     }
   } else if (!flags.sequential_set.empty()) {
-    const CatalogSet* set = catalog.find_set(flags.sequential_set);
-    if (set == nullptr) return Status::not_found(fmt::format("no set '{}'", flags.sequential_set));
-    const auto& indices = catalog.card_indices_of_set(set->id);
-    const std::size_t n = flags.count < 0
-                              ? indices.size()
-                              : std::min(indices.size(), static_cast<std::size_t>(flags.count));
-    for (std::size_t i = 0; i < n; ++i) jobs.push_back({&catalog.cards()[indices[i]]});
+    Result<std::vector<std::size_t>> order = binder_order(
+        catalog, flags.sequential_set,
+        flags.start_number.empty() ? std::nullopt
+                                   : std::optional<std::string_view>(flags.start_number),
+        flags.count < 0 ? std::nullopt
+                        : std::optional<std::size_t>(static_cast<std::size_t>(flags.count)));
+    if (!order.ok()) return order.status();
+    for (std::size_t index : *order) jobs.push_back({&catalog.cards()[index]});
   } else {
     const std::size_t n = flags.count < 0 ? 12 : static_cast<std::size_t>(flags.count);
     for (std::size_t index : sample_cards(catalog, n, rng))
@@ -161,7 +164,10 @@ int run(const Flags& flags) {
     if (Status s = write_file(out_dir / file, photo->photo.jpeg); !s.ok()) {
       return fail(1, s.message());
     }
-    manifest << manifest_line(file, *photo) << '\n';
+    // A binder scan's cards come first, in order; photos without a card follow.
+    const std::optional<std::size_t> scan_order =
+        session && card != nullptr ? std::optional<std::size_t>(n) : std::nullopt;
+    manifest << manifest_line(file, *photo, scan_order) << '\n';
     manifest.flush();
     ++written;
   }
@@ -183,7 +189,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ids", flags.ids, "card ids to photograph, comma separated")->delimiter(',');
   app.add_option("--sequential", flags.sequential_set,
-                 "scan one set in collector order, one scene");
+                 "scan one set in collector-number order, one scene");
+  app.add_option("--start", flags.start_number,
+                 "with --sequential: start at this collector number (e.g. 10, TG05)")
+      ->needs("--sequential");
   app.add_option("--no-card", flags.no_card, "extra photos without a card")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--font-pool", flags.font_pool, "all, a or b (disjoint font pools)")

@@ -119,7 +119,8 @@ json face_json(const CardFace& face) {
 
 }  // namespace
 
-std::string manifest_line(const std::string& file, const GeneratedPhoto& g) {
+std::string manifest_line(const std::string& file, const GeneratedPhoto& g,
+                          std::optional<std::size_t> scan_order) {
   json j;
   j["file"] = file;
   j["card_id"] = g.card != nullptr ? json(g.card->id) : json(nullptr);
@@ -152,6 +153,7 @@ std::string manifest_line(const std::string& file, const GeneratedPhoto& g) {
   }
   j["scene"] = scene_json(g.scene);
   j["seed"] = g.seed;
+  if (scan_order) j["scan_order"] = *scan_order;
   return j.dump();
 }
 
