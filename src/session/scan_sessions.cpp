@@ -105,9 +105,10 @@ ScanSessions::Session& ScanSessions::touch_locked(std::string_view session_id) {
   const SteadyClock::time_point now = options_.now();
   auto it = by_id_.find(session_id);
   if (it != by_id_.end() && now - it->second->last_active > options_.idle_expiry) {
-    // Expired: the id starts afresh.
-    lru_.erase(it->second);
+    // Expired: the id starts afresh. The key views the session's id: it goes first.
+    const Lru::iterator expired = it->second;
     by_id_.erase(it);
+    lru_.erase(expired);
     it = by_id_.end();
   }
   if (it == by_id_.end()) {
