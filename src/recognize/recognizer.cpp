@@ -59,7 +59,7 @@ struct Recognizer::Impl {
   std::unique_ptr<OcrRecognizer> ocr;
   std::unique_ptr<cache::CardCache> cache;           // null without one
   std::unique_ptr<CachedAnswers> cached;             // null without a cache
-  std::unique_ptr<CpuPool> pool;                     // before the readers: they post into it
+  std::unique_ptr<CpuPool> pool;                     // reset first by ~Recognizer
   std::vector<std::unique_ptr<CardReader>> readers;  // fast first
   std::vector<ModelSource> model_sources;            // the readers' sources, same order
 
@@ -386,6 +386,10 @@ Recognizer::~Recognizer() {
   impl_->pool->stop_accepting();
   std::unique_lock lock(impl_->flight_mu);
   impl_->flight_done.wait(lock, [this] { return impl_->in_flight == 0; });
+  lock.unlock();
+  // The last run has replied, but a pool thread may still be on its way out of a reader's read()
+  // (a model can answer before read() returns): join the pool before the readers go.
+  impl_->pool.reset();
 }
 
 Result<std::unique_ptr<Recognizer>> Recognizer::open(const RecognizerOptions& options) {
