@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "base/elapsed.h"
+#include "base/log.h"
 #include "catalog/catalog.h"
 #include "image/border_colour.h"
 #include "image/card_detector.h"
@@ -21,6 +22,8 @@
 #include "recognize/ocr_recognizer.h"
 #include "recognize/vlm_card_reader.h"
 #include "recognize/vlm_worker.h"
+#include "session/next_card_predictor.h"
+#include "session/scan_sessions.h"
 #include "vlm/card_description.h"
 #include "vlm/vlm_engine.h"
 
@@ -59,6 +62,7 @@ struct Recognizer::Impl {
   std::unique_ptr<OcrRecognizer> ocr;
   std::unique_ptr<cache::CardCache> cache;           // null without one
   std::unique_ptr<CachedAnswers> cached;             // null without a cache
+  std::unique_ptr<session::ScanSessions> sessions;
   std::unique_ptr<CpuPool> pool;                     // reset first by ~Recognizer
   std::vector<std::unique_ptr<CardReader>> readers;  // fast first
   std::vector<ModelSource> model_sources;            // the readers' sources, same order
@@ -86,6 +90,7 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
         bytes(std::move(image_bytes)),
         mode(request.mode.value_or(impl.options.default_mode)),
         on_progress(std::move(request.on_progress)),
+        session_id(std::move(request.session_id)),
         on_done(std::move(done)),
         accepted_at(Clock::now()) {}
 
@@ -94,6 +99,7 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
   const std::vector<std::uint8_t> bytes;
   const ScanMode mode;
   const ProgressCallback on_progress;
+  const std::string session_id;  // empty: none
   const DoneCallback on_done;
   const Clock::time_point accepted_at;
 
@@ -146,6 +152,8 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
 
   void begin() {
     guarded([&] {
+      // The session's prediction breaks ties in every match of this scan (OCR's and models').
+      if (!session_id.empty()) hints.prior = m.sessions->prior(session_id);
       if (answer_from_cache()) return;
       read_with_ocr();
     });
@@ -175,6 +183,7 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
     answer.mode = std::string(scan_mode_name(mode));
     answer.cascade.push_back(
         {answer.source, answer.card->id, answer.confidence, answer.timings.cache_ms, ""});
+    add_to_session(answer);
     answer.timings.total_ms = elapsed_ms();
     count_answer(answer.source);
     reply(std::move(answer));
@@ -360,9 +369,34 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
     if (m.cached && out.card && out.confidence >= m.options.escalation.escalate_below) {
       m.cached->remember(keys, out);
     }
+    add_to_session(out);
     out.timings.total_ms = elapsed_ms();
     count_answer(out.source);
     reply(std::move(out));
+  }
+
+  // A sure card joins the session's history (an unsure one would teach the predictor a guess),
+  // the predicted next cards are warmed and handed on for prices, and the operator's default
+  // condition applies: the operator's word is a setting, the model's look at the wear only an
+  // estimate.
+  void add_to_session(Recognition& answer) {
+    if (session_id.empty() || !answer.card) return;
+    if (std::optional<std::string> condition = m.sessions->default_condition(session_id)) {
+      answer.card->condition = *condition;
+      answer.card->condition_source = "session default";
+    }
+    if (answer.confidence < m.options.escalation.escalate_below) return;
+    Result<catalog::Card> card = m.catalog->get_card(answer.card->id);
+    const std::optional<catalog::Finish> finish = catalog::parse_finish(answer.card->finish);
+    if (!card.ok() || !finish) return;
+    Result<std::vector<session::Prediction>> next = m.sessions->record(session_id, *card, *finish);
+    if (!next.ok()) {
+      logger("recognize")->warn("session {}: {}", session_id, next.status().to_string());
+      return;
+    }
+    if (m.options.on_predicted_cards) {
+      m.options.on_predicted_cards(session::predicted_ids(*next, m.options.sessions.warm_cards));
+    }
   }
 
   void count_answer(const std::string& source) {
@@ -420,6 +454,7 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(
         std::make_unique<CachedAnswers>(*impl->catalog, *impl->cache, options.decode_limits);
   }
   const int cpu_threads = options.cpu_threads > 0 ? options.cpu_threads : default_cpu_threads();
+  impl->sessions = std::make_unique<session::ScanSessions>(*impl->catalog, options.sessions);
   impl->pool = std::make_unique<CpuPool>(cpu_threads, std::max(1, options.queue_capacity));
   if (readers.empty()) {
     for (const RecognizerOptions::Model& model : options.models) {
@@ -446,6 +481,8 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(
   for (const auto& reader : impl->readers) impl->model_sources.push_back(reader->source());
   return std::unique_ptr<Recognizer>(new Recognizer(std::move(impl)));
 }
+
+session::ScanSessions& Recognizer::sessions() { return *impl_->sessions; }
 
 void Recognizer::drain() { impl_->pool->stop_accepting(); }
 

@@ -26,6 +26,7 @@
 #include "recognize/cascade_policy.h"
 #include "recognize/progress.h"
 #include "recognize/recognition.h"
+#include "session/scan_sessions.h"
 #include "vlm/vlm_options.h"
 
 namespace cardmint::recognize {
@@ -53,12 +54,21 @@ struct RecognizerOptions {
   // None: every upload is recognised afresh. Only answers at least escalate_below sure are
   // remembered.
   std::optional<cache::CardCacheOptions> cache;
+  // Scan sessions (requests with a session id): their history predicts the next cards, whose
+  // catalog rows are warmed and whose prediction breaks ties in the next match.
+  session::ScanSessionOptions sessions;
+  // Called, on a recognizer thread, with a session's likeliest next cards after each card it
+  // identified surely: the service prefetches their prices. May be empty. Must not block.
+  std::function<void(std::vector<std::string> card_ids)> on_predicted_cards;
 };
 
 // One request's settings.
 struct RecognizeRequest {
   std::optional<ScanMode> mode;  // nullopt: the recognizer's default
   ProgressCallback on_progress;  // may be empty
+  // The client's scan session (a binder, a box); empty: none. REQUIRES: empty or
+  // session::check_session_id(session_id).ok().
+  std::string session_id;
 };
 
 struct RecognizerStats {
@@ -99,6 +109,9 @@ class Recognizer {
   void drain();
 
   RecognizerStats stats() const;
+
+  // The scan sessions of requests with a session id: their history and operator settings.
+  session::ScanSessions& sessions();
 
  private:
   struct Impl;

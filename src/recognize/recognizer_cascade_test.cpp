@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -32,10 +33,11 @@ class FixedReader final : public CardReader {
 
   const ModelSource& source() const override { return source_; }
 
-  Status read(std::shared_ptr<const image::RgbImage> picture, const catalog::MatchHints&,
+  Status read(std::shared_ptr<const image::RgbImage> picture, const catalog::MatchHints& hints,
               NameCallback on_name, DoneCallback done) override {
     std::lock_guard lock(mu_);
     ++reads_;
+    last_prior_ = hints.prior;
     saw_picture_ = picture && !picture->empty();
     threads_.emplace_back([this, on_name, done] {
       Recognition answer;
@@ -67,6 +69,13 @@ class FixedReader final : public CardReader {
     std::lock_guard lock(mu_);
     return saw_picture_;
   }
+  // The cards the last read was told to expect, by id.
+  std::vector<std::string> last_prior() const {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> ids;
+    for (const catalog::CardPrior& p : last_prior_) ids.push_back(p.card_id);
+    return ids;
+  }
 
  private:
   const ModelSource source_;
@@ -75,6 +84,7 @@ class FixedReader final : public CardReader {
   mutable std::mutex mu_;
   int reads_ = 0;
   bool saw_picture_ = false;
+  std::vector<catalog::CardPrior> last_prior_;
   std::vector<std::thread> threads_;
 };
 
@@ -122,8 +132,7 @@ struct Cascade {
 };
 
 Cascade open_cascade(std::string fast_card, double fast_confidence, std::string accurate_card,
-                     double accurate_confidence) {
-  RecognizerOptions options;
+                     double accurate_confidence, RecognizerOptions options = {}) {
   options.catalog_db = catalog::testing::real_catalog_db();
   auto fast = std::make_unique<FixedReader>(ModelSource{"vlm-256m", false}, std::move(fast_card),
                                             fast_confidence);
@@ -364,6 +373,68 @@ TEST(RecognizerCascadeTest, StartedRecognitionsEachAnswerOnce) {
   c.recognizer->drain();
   EXPECT_EQ(c.recognizer->start(pikachu_photo(), {}, [](Result<Recognition>) {}).code(),
             StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace cardmint::recognize
+
+namespace cardmint::recognize {
+namespace {
+
+// A scan session: a sure card joins its history, the predicted next cards go to the price
+// prefetch, the next scan's matches are told to expect them, and the operator's default condition
+// is the card's condition.
+TEST(RecognizerCascadeTest, ASessionLearnsFromSureCardsAndPrimesTheNextScan) {
+  std::mutex mu;
+  std::vector<std::vector<std::string>> predicted;
+  RecognizerOptions options;
+  options.on_predicted_cards = [&](std::vector<std::string> ids) {
+    std::lock_guard lock(mu);
+    predicted.push_back(std::move(ids));
+  };
+  Cascade c = open_cascade("base1-58", 0.99, "base1-58", 0.97, std::move(options));
+
+  RecognizeRequest in_session;
+  in_session.session_id = "binder-7";
+  Result<Recognition> first = c.recognizer->recognize(pikachu_photo(), in_session);
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  ASSERT_TRUE(first->card.has_value());
+  ASSERT_EQ(first->card->id, "base1-58");
+  const std::vector<session::ScannedCard> history = c.recognizer->sessions().history("binder-7");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].card_id, "base1-58");
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(predicted.size(), 1u);
+    ASSERT_FALSE(predicted[0].empty());
+    EXPECT_EQ(predicted[0][0], "base1-59");  // the next number of the set
+  }
+  EXPECT_TRUE(first->card->condition_source.empty());
+
+  // The next scan in the session: the model's match is told the session expects base1-59; the
+  // operator's condition replaces the model's estimate.
+  ASSERT_TRUE(c.recognizer->sessions().set_default_condition("binder-7", "near mint").ok());
+  in_session.mode = ScanMode::kHighValue;
+  Result<Recognition> second = c.recognizer->recognize(pikachu_photo(), in_session);
+  ASSERT_TRUE(second.ok()) << second.status().to_string();
+  ASSERT_EQ(c.accurate->reads(), 1);
+  const std::vector<std::string> prior = c.accurate->last_prior();
+  EXPECT_NE(std::find(prior.begin(), prior.end(), "base1-59"), prior.end());
+  ASSERT_TRUE(second->card.has_value());
+  EXPECT_EQ(second->card->condition, "near mint");
+  EXPECT_EQ(second->card->condition_source, "session default");
+  EXPECT_EQ(c.recognizer->sessions().history("binder-7").size(), 2u);
+
+  // A scan outside the session neither expects anything nor joins it.
+  RecognizeRequest alone;
+  alone.mode = ScanMode::kHighValue;
+  Result<Recognition> third = c.recognizer->recognize(pikachu_photo(), alone);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(c.accurate->last_prior().empty());
+  EXPECT_EQ(third->card->condition_source, "model estimate");
+  EXPECT_EQ(c.recognizer->sessions().history("binder-7").size(), 2u);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(predicted.size(), 2u);
 }
 
 }  // namespace

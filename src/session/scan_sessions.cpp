@@ -12,6 +12,8 @@ namespace {
 // Client-given ids are untrusted: bounded, and printable in a log line.
 constexpr size_t kMaxSessionIdBytes = 128;
 
+}  // namespace
+
 Status check_session_id(std::string_view id) {
   if (id.empty()) return Status::invalid_input("session id is empty");
   if (id.size() > kMaxSessionIdBytes)
@@ -22,8 +24,6 @@ Status check_session_id(std::string_view id) {
   if (control) return Status::invalid_input("session id holds control characters");
   return Status::ok_status();
 }
-
-}  // namespace
 
 struct ScanSessions::Session {
   std::string id;

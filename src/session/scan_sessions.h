@@ -37,6 +37,10 @@ namespace cardmint::session {
 inline constexpr std::string_view kCardConditions[] = {
     "mint", "near mint", "lightly played", "moderately played", "heavily played", "damaged"};
 
+// invalid_input for a session id that is empty, longer than 128 bytes or holds control
+// characters: ids come from clients, so they are bounded and printable in a log line.
+[[nodiscard]] Status check_session_id(std::string_view session_id);
+
 struct ScanSessionOptions {
   int max_sessions = 1000;
   // Cards kept per session: enough for any run or set being completed, and a bound on memory.
