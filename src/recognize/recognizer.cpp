@@ -495,6 +495,18 @@ RecognizerStats Recognizer::stats() const {
   }
   if (impl_->cache) out.cache = impl_->cache->stats();
   out.cpu_queue = impl_->pool->queued();
+  for (const auto& reader : impl_->readers) {
+    // Only SmolVLM readers have a model thread; the tests' scripted readers have none.
+    const auto* vlm = dynamic_cast<const VlmCardReader*>(reader.get());
+    if (vlm == nullptr) continue;
+    const VlmWorkerStats worker = vlm->worker_stats();
+    out.models.push_back({.source = reader->source().name,
+                          .queue_depth = worker.queue_depth,
+                          .batch_size = std::max(1, impl_->options.batch_size),
+                          .jobs = worker.jobs_submitted,
+                          .batches = worker.batches,
+                          .batched_jobs = worker.batched_jobs});
+  }
   return out;
 }
 

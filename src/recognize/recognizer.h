@@ -77,6 +77,16 @@ struct RecognizerStats {
   std::map<std::string, std::int64_t> answers_by_source;
   std::optional<cache::CardCacheStats> cache;  // nullopt without a cache
   std::size_t cpu_queue = 0;                   // CPU work waiting now
+  // Each model's thread (VlmWorker), fast first: its queue and how full its batches ran.
+  struct ModelQueue {
+    std::string source;              // "vlm-256m"
+    int queue_depth = 0;             // jobs waiting now
+    int batch_size = 1;              // the most jobs one batch decodes (BATCH_SIZE)
+    std::uint64_t jobs = 0;          // accepted
+    std::uint64_t batches = 0;       // generate_batch calls
+    std::uint64_t batched_jobs = 0;  // the sum of their sizes
+  };
+  std::vector<ModelQueue> models;
 };
 
 class Recognizer {
