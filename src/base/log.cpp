@@ -5,15 +5,30 @@
 
 #include <mutex>
 
+#include "base/json_log_formatter.h"
+
 namespace cardmint {
 namespace {
 std::mutex g_mu;
 }  // namespace
 
-void configure_logging(const std::string& level) {
+void configure_logging(const std::string& level, LogFormat format) {
   std::lock_guard lock(g_mu);
   spdlog::set_level(spdlog::level::from_str(level));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [%n] %v");
+  // Loggers made later take a clone of the registry's formatter, so this covers them too.
+  if (format == LogFormat::kJson) {
+    spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
+  } else {
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [%n] %v");
+  }
+}
+
+std::string log_field_value(std::string_view value) {
+  bool plain = !value.empty();
+  for (char c : value) {
+    if (c == ' ' || c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) plain = false;
+  }
+  return plain ? std::string(value) : json_quote(value);
 }
 
 std::shared_ptr<spdlog::logger> logger(const std::string& name) {

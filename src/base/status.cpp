@@ -20,6 +20,8 @@ std::string_view status_code_name(StatusCode code) {
       return "busy";
     case StatusCode::kUnavailable:
       return "unavailable";
+    case StatusCode::kDeadlineExceeded:
+      return "deadline_exceeded";
     case StatusCode::kInternal:
       return "internal";
   }

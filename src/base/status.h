@@ -19,6 +19,7 @@ enum class StatusCode {
   kUnprocessable,     // well-formed request, content we cannot use (truncated image) → 422
   kBusy,              // bounded queue full; retry later → 503 + Retry-After
   kUnavailable,       // not ready, draining, model missing → 503
+  kDeadlineExceeded,  // the answer took longer than the request may wait → 504
   kInternal,          // a bug or a library failure → 500
 };
 
@@ -40,6 +41,9 @@ class [[nodiscard]] Status {
   }
   static Status busy(std::string msg) { return {StatusCode::kBusy, std::move(msg)}; }
   static Status unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
+  static Status deadline_exceeded(std::string msg) {
+    return {StatusCode::kDeadlineExceeded, std::move(msg)};
+  }
   static Status internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }

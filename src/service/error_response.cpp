@@ -14,7 +14,7 @@ struct Row {
 };
 
 // The only place a StatusCode becomes an HTTP status.
-constexpr std::array<Row, 8> kTable = {{
+constexpr std::array<Row, 9> kTable = {{
     {StatusCode::kInvalidInput, {400, std::nullopt}},
     {StatusCode::kNotFound, {404, std::nullopt}},
     {StatusCode::kTooLarge, {413, std::nullopt}},
@@ -22,6 +22,7 @@ constexpr std::array<Row, 8> kTable = {{
     {StatusCode::kUnprocessable, {422, std::nullopt}},
     {StatusCode::kBusy, {503, 1}},
     {StatusCode::kUnavailable, {503, std::nullopt}},
+    {StatusCode::kDeadlineExceeded, {504, std::nullopt}},
     {StatusCode::kInternal, {500, std::nullopt}},
 }};
 

@@ -15,6 +15,7 @@ TEST(ErrorResponseTest, EveryCodeHasItsHttpStatus) {
   EXPECT_EQ(http_status_for(StatusCode::kUnprocessable).code, 422);
   EXPECT_EQ(http_status_for(StatusCode::kBusy).code, 503);
   EXPECT_EQ(http_status_for(StatusCode::kUnavailable).code, 503);
+  EXPECT_EQ(http_status_for(StatusCode::kDeadlineExceeded).code, 504);
   EXPECT_EQ(http_status_for(StatusCode::kInternal).code, 500);
 }
 
@@ -22,7 +23,8 @@ TEST(ErrorResponseTest, OnlyBusyAsksForARetry) {
   EXPECT_EQ(http_status_for(StatusCode::kBusy).retry_after_s, 1);
   for (StatusCode code : {StatusCode::kInvalidInput, StatusCode::kNotFound, StatusCode::kTooLarge,
                           StatusCode::kUnsupportedMedia, StatusCode::kUnprocessable,
-                          StatusCode::kUnavailable, StatusCode::kInternal}) {
+                          StatusCode::kUnavailable, StatusCode::kDeadlineExceeded,
+                          StatusCode::kInternal}) {
     EXPECT_FALSE(http_status_for(code).retry_after_s.has_value()) << status_code_name(code);
   }
 }
@@ -34,6 +36,7 @@ TEST(ErrorResponseTest, LibraryStatusesMapBackToCodes) {
   EXPECT_EQ(status_code_for_http(405), StatusCode::kInvalidInput);
   EXPECT_EQ(status_code_for_http(414), StatusCode::kInvalidInput);
   EXPECT_EQ(status_code_for_http(503), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_http(504), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(status_code_for_http(500), StatusCode::kInternal);
 }
 
