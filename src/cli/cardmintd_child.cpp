@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -15,32 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// The last `count` lines of the log: a failed start is explained there, not on stdout.
-std::string log_tail(const fs::path& log, std::size_t count) {
-  std::ifstream in(log);
-  std::deque<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    lines.push_back(std::move(line));
-    if (lines.size() > count) lines.pop_front();
-  }
-  std::string out;
-  for (const std::string& line : lines) out += "\n  " + line;
-  return out;
-}
-
-// Whether the child has exited and awaits reaping (state Z). Read from /proc rather than asked of
-// waitpid, which would reap it under ChildProcess, whose destructor waits for that pid itself.
-bool has_exited(int pid) {
-  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-  std::string line;
-  if (!std::getline(stat, line)) return true;
-  // "pid (comm) S ...": comm may hold spaces and parentheses, so the state follows the last ')'.
-  const std::size_t close = line.rfind(')');
-  if (close == std::string::npos || close + 2 >= line.size()) return true;
-  const char state = line[close + 2];
-  return state == 'Z' || state == 'X';
-}
 
 // The port of "cardmintd listening on 127.0.0.1:PORT", or 0 for any other line.
 int port_of(const std::string& line) {
@@ -56,12 +28,36 @@ int port_of(const std::string& line) {
 
 fs::path own_dir() { return fs::read_symlink("/proc/self/exe").parent_path(); }
 
+fs::path built_cardmintd() { return own_dir().parent_path() / "service" / "cardmintd"; }
+
+Status wait_until_ready(int port, const DetachedProcess& process, std::chrono::seconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1, 0);
+  client.set_read_timeout(10, 0);
+  for (;;) {
+    httplib::Result ready = client.Get("/ready");
+    if (ready && ready->status == 200) return Status();
+    if (ready) {
+      const nlohmann::json body = nlohmann::json::parse(ready->body, nullptr, false);
+      if (body.is_object() && body.value("status", "") == "failed") {
+        return Status::unavailable("failed to load");
+      }
+    }
+    if (!is_running(process)) return Status::unavailable("exited before it was ready");
+    if (Clock::now() >= deadline) {
+      return Status::unavailable(fmt::format("was not ready within {} s", timeout.count()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 Result<CardmintdChild> start_cardmintd(const std::vector<std::string>& args,
                                        const fs::path& log_path,
                                        std::chrono::seconds ready_timeout) {
   // Loopback whatever HOST says: a benchmark has no business listening beyond this machine.
-  std::vector<std::string> argv = {(own_dir().parent_path() / "service" / "cardmintd").string(),
-                                   "--host", "127.0.0.1", "--port", "0"};
+  std::vector<std::string> argv = {built_cardmintd().string(), "--host", "127.0.0.1", "--port",
+                                   "0"};
   argv.insert(argv.end(), args.begin(), args.end());
   Result<ChildProcess> process = ChildProcess::start(argv, log_path.string());
   if (!process.ok()) return process.status();
@@ -83,23 +79,10 @@ Result<CardmintdChild> start_cardmintd(const std::vector<std::string>& args,
     port = port_of(*line);
   }
 
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(1, 0);
-  client.set_read_timeout(10, 0);
-  for (;;) {
-    httplib::Result ready = client.Get("/ready");
-    if (ready && ready->status == 200) break;
-    if (ready) {
-      const nlohmann::json body = nlohmann::json::parse(ready->body, nullptr, false);
-      if (body.is_object() && body.value("status", "") == "failed") {
-        return failed("failed to load");
-      }
-    }
-    if (has_exited(process->pid())) return failed("exited before it was ready");
-    if (Clock::now() >= deadline) {
-      return failed(fmt::format("was not ready within {} s", ready_timeout.count()));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // The child's pid with any start time: it is this process's own child, not yet reaped.
+  if (Status ready = wait_until_ready(port, DetachedProcess{process->pid(), 0}, seconds_left());
+      !ready.ok()) {
+    return failed(ready.message());
   }
   return CardmintdChild{std::move(process).value(), port};
 }
