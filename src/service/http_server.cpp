@@ -9,10 +9,12 @@
 #include <string_view>
 
 #include "base/log.h"
+#include "metrics/text_writer.h"
 #include "service/error_response.h"
 #include "service/model_loader.h"
 #include "service/recognize_route.h"
 #include "service/request_id.h"
+#include "service/service_metrics.h"
 
 namespace cardmint::service {
 namespace {
@@ -31,6 +33,7 @@ struct RequestContext {
   std::string id;
   Clock::time_point start = Clock::now();
   std::string source;  // which model answered, for /recognize
+  std::shared_ptr<ServiceMetrics::Request> metrics = nullptr;  // in flight until answered
 };
 constexpr const char* kContextKey = "cardmint.request";
 
@@ -78,12 +81,29 @@ void log_request(const httplib::Request& req, const httplib::Response& res) {
   // Probes arrive every few seconds; at info they would drown the requests that matter.
   const bool probe = req.path == "/health" || req.path == "/ready";
   logger("service")->log(probe ? spdlog::level::debug : spdlog::level::info,
-                         "req={} {} {} status={} source={} ms={:.1f}", id, req.method, req.path,
-                         res.status, source, ms);
+                         "req={} method={} path={} status={} source={} ms={:.1f}", id, req.method,
+                         log_field_value(req.path), res.status, source, ms);
+  if (ctx && ctx->metrics) {
+    // A stream's events are still to come; its request ends when httplib drops the response.
+    const bool streamed = res.get_header_value("Content-Type").starts_with("text/event-stream");
+    ctx->metrics->answered(req.method, req.matched_route, res.status, streamed);
+  }
 }
 
-void register_routes(httplib::Server& server, const ModelLoader& models,
-                     const RecognizeRouteOptions& recognize_options) {
+void register_routes(httplib::Server& server, ServiceMetrics& metrics,
+                     std::chrono::milliseconds request_timeout, const ModelLoader& models,
+                     RecognizeRouteOptions recognize_options) {
+  recognize_options.timeout = request_timeout;
+  recognize_options.on_recognized = [&metrics](const recognize::Recognition& r) {
+    metrics.observe_recognition(r);
+  };
+
+  server.Get("/metrics",
+             guarded([&metrics](const httplib::Request&, httplib::Response& res, RequestContext&) {
+               res.status = 200;
+               res.set_content(metrics.prometheus_text(), std::string(cardmint::metrics::kTextContentType));
+             }));
+
   server.Get("/health",
              guarded([](const httplib::Request&, httplib::Response& res, RequestContext&) {
                write_json(res, 200, {{"status", "ok"}});
@@ -99,7 +119,7 @@ void register_routes(httplib::Server& server, const ModelLoader& models,
   // What the cache holds and how it has answered; /metrics gives the same as counters.
   server.Get(
       "/stats",
-      guarded([&models](const httplib::Request&, httplib::Response& res, RequestContext&) {
+      guarded([&models, &metrics](const httplib::Request&, httplib::Response& res, RequestContext&) {
         nlohmann::json body = nlohmann::json::object();
         Result<recognize::Recognizer*> recognizer = models.recognizer();
         std::optional<cache::CardCacheStats> c;
@@ -129,6 +149,7 @@ void register_routes(httplib::Server& server, const ModelLoader& models,
         } else {
           body["cache"] = nullptr;
         }
+        metrics.add_stats(body);
         write_json(res, 200, body);
       }));
 
@@ -139,10 +160,11 @@ void register_routes(httplib::Server& server, const ModelLoader& models,
               }));
 }
 
-void install_error_handling(httplib::Server& server, std::size_t max_upload_bytes) {
+void install_error_handling(httplib::Server& server, std::size_t max_upload_bytes,
+                            ServiceMetrics& metrics) {
   // Every response gets its request id before any route runs.
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    context_of(req, res);
+  server.set_pre_routing_handler([&metrics](const httplib::Request& req, httplib::Response& res) {
+    context_of(req, res).metrics = metrics.begin_request();
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
@@ -191,7 +213,8 @@ void install_error_handling(httplib::Server& server, std::size_t max_upload_byte
 }  // namespace
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
-                                                      const ModelLoader& models) {
+                                                      const ModelLoader& models,
+                                                      ServiceMetrics& metrics) {
   auto server = std::make_unique<httplib::Server>();
   server->set_payload_max_length(options.max_upload_bytes);
   // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second cardmintd bind the same
@@ -203,8 +226,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
     // httplib takes ownership of the queue it is handed.
     return new httplib::ThreadPool(threads, threads + kBurstThreads);
   };
-  install_error_handling(*server, options.max_upload_bytes);
-  register_routes(*server, models, {.stream_by_default = options.stream_by_default});
+  install_error_handling(*server, options.max_upload_bytes, metrics);
+  register_routes(*server, metrics, options.request_timeout, models, {.stream_by_default = options.stream_by_default});
 
   int port = options.port;
   if (port == 0) {

@@ -5,6 +5,7 @@
 // format. Owned by one thread, the one that calls start() and stop(); the routes run on httplib's
 // threads.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@ class Server;
 namespace cardmint::service {
 
 class ModelLoader;
+class ServiceMetrics;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -26,14 +28,16 @@ struct HttpServerOptions {
   std::size_t max_upload_bytes = 20u << 20;  // larger bodies get 413 before they are buffered
   int threads = 16;                          // HTTP worker threads kept alive
   bool stream_by_default = false;            // PROGRESSIVE_MODE
+  std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
 };
 
 class HttpServer {
  public:
-  // Binds and starts serving. `models` must outlive the server. Errors: unavailable when the
-  // address cannot be bound.
+  // Binds and starts serving. `models` and `metrics` must outlive the server. Errors:
+  // unavailable when the address cannot be bound.
   [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options,
-                                                                 const ModelLoader& models);
+                                                                 const ModelLoader& models,
+                                                                 ServiceMetrics& metrics);
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

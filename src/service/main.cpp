@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     fmt::print("{}", service::service_help());
     return 0;
   }
-  configure_logging(config->log_level);
+  configure_logging(config->log_level,
+                    config->log_format == "json" ? LogFormat::kJson : LogFormat::kText);
   Status result = service::run_service(*config);
   if (!result.ok()) {
     logger("service")->error("exiting: {}", result.to_string());

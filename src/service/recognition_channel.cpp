@@ -18,9 +18,15 @@ void RecognitionChannel::finish(Result<recognize::Recognition> answer) {
   ready_.notify_one();
 }
 
-RecognitionChannel::Next RecognitionChannel::wait_next() {
+RecognitionChannel::Next RecognitionChannel::wait_next(
+    std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::unique_lock lock(mu_);
-  ready_.wait(lock, [this] { return !frames_.empty() || (answer_ && !answer_taken_); });
+  auto has_next = [this] { return !frames_.empty() || (answer_ && !answer_taken_); };
+  if (!deadline) {
+    ready_.wait(lock, has_next);
+  } else if (!ready_.wait_until(lock, *deadline, has_next)) {
+    return {};
+  }
   Next next;
   next.frames.assign(std::make_move_iterator(frames_.begin()),
                      std::make_move_iterator(frames_.end()));

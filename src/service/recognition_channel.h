@@ -4,6 +4,7 @@
 // writes. A slow client slows only its own HTTP thread, never the CPU pool or the model thread.
 // Thread-safe.
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -25,8 +26,9 @@ class RecognitionChannel {
     std::vector<std::string> frames;                       // in the order pushed
     std::optional<Result<recognize::Recognition>> answer;  // set once, after the last frame
   };
-  // Blocks until there is a frame or the answer, then takes everything there is.
-  Next wait_next();
+  // Blocks until there is a frame or the answer, then takes everything there is; or until
+  // `deadline` (none: no limit), and then Next is empty.
+  Next wait_next(std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
  private:
   std::mutex mu_;

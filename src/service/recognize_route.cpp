@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
+#include <future>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "recognize/recognizer.h"
 #include "service/error_response.h"
@@ -101,13 +104,51 @@ std::string recognition_body(const recognize::Recognition& r, std::string_view r
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// REQUEST_TIMEOUT_MS ran out: the answer is not sent, the work goes on.
+Status timeout_status(std::chrono::milliseconds timeout) {
+  return Status::deadline_exceeded(fmt::format(
+      "no answer within {} ms (REQUEST_TIMEOUT_MS); the recognition goes on, and the same "
+      "upload sent again may be answered from the cache",
+      timeout.count()));
+}
+
+std::optional<std::chrono::steady_clock::time_point> deadline_after(
+    std::chrono::milliseconds timeout) {
+  if (timeout.count() <= 0) return std::nullopt;
+  return std::chrono::steady_clock::now() + timeout;
+}
+
+// The answer, or deadline_exceeded once options.timeout has passed. Busy fails at once. A late
+// answer still reaches the cache (the recognizer remembers it) and on_recognized.
+Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognizer,
+                                                std::span<const std::uint8_t> image,
+                                                recognize::RecognizeRequest request,
+                                                const RecognizeRouteOptions& options) {
+  // Shared with the recognizer's callback, which may run after this request has given up.
+  auto answer = std::make_shared<std::promise<Result<recognize::Recognition>>>();
+  std::future<Result<recognize::Recognition>> ready = answer->get_future();
+  Status started = recognizer.start(
+      std::vector<std::uint8_t>(image.begin(), image.end()), std::move(request),
+      [answer, on_recognized = options.on_recognized](Result<recognize::Recognition> r) {
+        if (r.ok() && on_recognized) on_recognized(*r);
+        answer->set_value(std::move(r));
+      });
+  if (!started.ok()) return started;
+  if (options.timeout.count() > 0 &&
+      ready.wait_for(options.timeout) != std::future_status::ready) {
+    return timeout_status(options.timeout);
+  }
+  return ready.get();
+}
+
 // Streams the recognition as server-sent events: detected, quick, identified (each when known),
 // then complete with the whole answer. Errors found before the first event (a truncated JPEG,
 // a full queue) are plain JSON errors with their 4xx/5xx status, as without streaming; a failure
 // after it is an `error` event.
 void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::uint8_t> image,
                         const RecognizeParams& params, httplib::Response& res,
-                        std::string_view request_id, std::string& answered_by) {
+                        std::string_view request_id, std::string& answered_by,
+                        const RecognizeRouteOptions& route) {
   auto channel = std::make_shared<RecognitionChannel>();
   recognize::RecognizeRequest request;
   request.mode = params.mode;
@@ -117,12 +158,23 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
   };
   Status started = recognizer.start(
       std::vector<std::uint8_t>(image.begin(), image.end()), std::move(request),
-      [channel](Result<recognize::Recognition> answer) { channel->finish(std::move(answer)); });
+      [channel, on_recognized = route.on_recognized](Result<recognize::Recognition> answer) {
+        if (answer.ok() && on_recognized) on_recognized(*answer);
+        channel->finish(std::move(answer));
+      });
   if (!started.ok()) {
     write_error(res, started, request_id);
     return;
   }
-  RecognitionChannel::Next first = channel->wait_next();
+  // REQUEST_TIMEOUT_MS counts to the complete event: before the first event it is a plain 504,
+  // after it an error event.
+  const std::optional<std::chrono::steady_clock::time_point> deadline =
+      deadline_after(route.timeout);
+  RecognitionChannel::Next first = channel->wait_next(deadline);
+  if (first.frames.empty() && !first.answer) {
+    write_error(res, timeout_status(route.timeout), request_id);
+    return;
+  }
   if (first.frames.empty() && first.answer && !first.answer->ok()) {
     write_error(res, first.answer->status(), request_id);
     return;
@@ -131,7 +183,8 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");  // nginx passes each event on at once
   res.set_chunked_content_provider(
-      "text/event-stream", [channel, next = std::move(first), id = std::string(request_id),
+      "text/event-stream", [channel, next = std::move(first), deadline, timeout = route.timeout,
+                            id = std::string(request_id),
                             &answered_by](std::size_t, httplib::DataSink& sink) mutable {
         while (true) {
           for (const std::string& frame : next.frames) {
@@ -151,7 +204,14 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
             sink.done();
             return true;
           }
-          next = channel->wait_next();
+          next = channel->wait_next(deadline);
+          if (next.frames.empty() && !next.answer) {
+            const std::string frame =
+                "event: error\ndata: " + error_body(timeout_status(timeout), id) + "\n\n";
+            sink.write(frame.data(), frame.size());
+            sink.done();
+            return true;
+          }
         }
       });
 }
@@ -177,13 +237,13 @@ void handle_recognize(const httplib::Request& req, httplib::Response& res,
     return;
   }
   if (params->stream) {
-    stream_recognition(**recognizer, *image, *params, res, request_id, answered_by);
+    stream_recognition(**recognizer, *image, *params, res, request_id, answered_by, options);
     return;
   }
   recognize::RecognizeRequest request;
   request.mode = params->mode;
-  // Blocks this HTTP thread until the answer is there, or fails fast with busy.
-  Result<recognize::Recognition> recognition = (*recognizer)->recognize(*image, request);
+  // Blocks this HTTP thread until the answer is there or the timeout, or fails fast with busy.
+  Result<recognize::Recognition> recognition = recognize_within(**recognizer, *image, std::move(request), options);
   if (!recognition.ok()) {
     write_error(res, recognition.status(), request_id);
     return;

@@ -4,7 +4,9 @@
 // The HTTP thread only parses and formats; decoding limits and the model queue live behind
 // Recognizer::recognize(). Thread-safe: no state of its own.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "base/status.h"
 #include "recognize/cascade_policy.h"
+#include "recognize/recognition.h"
 
 namespace httplib {
 struct Request;
@@ -29,6 +32,12 @@ class ModelLoader;
 
 struct RecognizeRouteOptions {
   bool stream_by_default = false;  // PROGRESSIVE_MODE: stream unless the request says stream=0
+  // REQUEST_TIMEOUT_MS: no answer by then is a 504 (streaming: a 504 before the first event, an
+  // error event after it); the recognition goes on and is still cached. 0: no limit.
+  std::chrono::milliseconds timeout{0};
+  // Every finished recognition, also one whose request timed out; on a recognizer thread, so it
+  // must be quick. May be empty.
+  std::function<void(const recognize::Recognition&)> on_recognized = nullptr;
 };
 
 // What a request asks of the recognition besides its image.

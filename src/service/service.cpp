@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "service/http_server.h"
 #include "service/model_loader.h"
+#include "service/service_metrics.h"
 #include "service/shutdown_signal.h"
 
 namespace cardmint::service {
@@ -18,6 +19,8 @@ Status run_service(const ServiceConfig& config) {
   // Declared before the server: the server's HTTP threads borrow the Recognizer, so the server
   // must stop (and be destroyed) first.
   ModelLoader models;
+  // After the models, which it reads; before the server, whose threads record into it.
+  ServiceMetrics metrics(service_metrics_options(config), models);
 
   HttpServerOptions http_options;
   http_options.host = config.host;
@@ -25,7 +28,8 @@ Status run_service(const ServiceConfig& config) {
   http_options.max_upload_bytes = config.max_upload_bytes;
   http_options.threads = config.http_threads;
   http_options.stream_by_default = config.progressive_mode;
-  Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http_options, models);
+  http_options.request_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http_options, models, metrics);
   if (!server.ok()) return server.status();
 
   // Machine-readable, on stdout (the logs go to stderr): tests and scripts that start cardmintd

@@ -65,13 +65,28 @@ constexpr Setting kMaxUpload{"--max-upload-bytes", "MAX_UPLOAD_BYTES", "largest 
 constexpr Setting kQueue{"--queue-capacity", "QUEUE_CAPACITY", "requests waiting for the model"};
 constexpr Setting kHttpThreads{"--http-threads", "HTTP_THREADS", "HTTP worker threads"};
 constexpr Setting kLogLevel{"--log-level", "LOG_LEVEL", "trace | debug | info | warn | error"};
+constexpr Setting kLogFormat{"--log-format", "LOG_FORMAT", "text | json (one object per line)"};
+constexpr Setting kRequestTimeout{"--request-timeout-ms", "REQUEST_TIMEOUT_MS",
+                                  "a recognition not answered by then is a 504; 0 = no limit"};
+constexpr Setting kAlertSlowMs{"--alert-slow-ms", "ALERT_SLOW_MS",
+                               "the slow-request alert: a /recognize request over this is slow"};
+constexpr Setting kAlertWindow{"--alert-window", "ALERT_WINDOW",
+                               "the slow-request alert: over the last this many requests"};
+constexpr Setting kAlertSlowShare{"--alert-slow-share", "ALERT_SLOW_SHARE",
+                                  "the slow-request alert fires above this share (0..1)"};
+constexpr Setting kStatsWindow{"--stats-window", "STATS_WINDOW",
+                               "/stats percentiles: over the last this many recognitions"};
+constexpr Setting kStatsWindowS{"--stats-window-s", "STATS_WINDOW_S",
+                                "/stats percentiles: over recognitions at most this many s old"};
 
 constexpr std::array kSettings = {
     kCatalogDb,     kModel,       kMmproj,      kLabel,         kAccurateModel, kAccurateMmproj,
     kAccurateLabel, kThreads,     kTiling,      kMaxNewTokens,  kConstrain,     kEscalateBelow,
     kScanMode,      kCacheSize,   kCacheFile,   kCacheDistance, kRedisUrl,      kBatchSize,
     kBatchTimeout,  kCpuThreads,  kProgressive, kHost,          kPort,          kMaxUpload,
-    kQueue,         kHttpThreads, kLogLevel};
+    kQueue,         kHttpThreads, kLogLevel,
+    kLogFormat, kRequestTimeout, kAlertSlowMs, kAlertWindow, kAlertSlowShare, kStatsWindow,
+    kStatsWindowS};
 
 // The environment-only test hook has no flag.
 constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
@@ -196,6 +211,11 @@ constexpr std::array<std::pair<std::string_view, recognize::ScanMode>, 3> kScanM
     {"high_value", recognize::ScanMode::kHighValue},
 }};
 
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kLogFormats = {{
+    {"text", "text"},
+    {"json", "json"},
+}};
+
 constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLogLevels = {{
     {"trace", "trace"},
     {"debug", "debug"},
@@ -270,6 +290,15 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   std::string_view level = c.log_level;
   r.one_of(kLogLevel, kLogLevels, level);
   c.log_level = std::string(level);
+  std::string_view format = c.log_format;
+  r.one_of(kLogFormat, kLogFormats, format);
+  c.log_format = std::string(format);
+  r.integer(kRequestTimeout, 0, 3'600'000, c.request_timeout_ms);
+  r.integer(kAlertSlowMs, 1, 3'600'000, c.alert_slow_ms);
+  r.integer(kAlertWindow, 1, 1'000'000, c.alert_window);
+  r.decimal(kAlertSlowShare, 0, 1, c.alert_slow_share);
+  r.integer(kStatsWindow, 1, 1'000'000, c.stats_window);
+  r.integer(kStatsWindowS, 1, 7 * 24 * 3600, c.stats_window_s);
   r.integer(kLoadDelay, 0, 600'000, c.load_delay_ms_for_test);
 
   if (c.model_label.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kLabel)));

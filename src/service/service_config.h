@@ -56,6 +56,19 @@ struct ServiceConfig {
   // fewer threads than queue_capacity would let waiting uploads starve /health.
   int http_threads = 16;
   std::string log_level = "info";  // --log-level, LOG_LEVEL
+  // --log-format, LOG_FORMAT: text (a terminal) | json (one object per line, for a log shipper).
+  std::string log_format = "text";
+  // --request-timeout-ms, REQUEST_TIMEOUT_MS: a /recognize answer not ready by then is a 504;
+  // the recognition goes on and is still cached. 0: wait as long as it takes.
+  int request_timeout_ms = 30'000;
+
+  // Monitoring (service_metrics.h). The alert: more than ALERT_SLOW_SHARE of the last
+  // ALERT_WINDOW /recognize requests took over ALERT_SLOW_MS.
+  int alert_slow_ms = 10'000;     // --alert-slow-ms, ALERT_SLOW_MS
+  int alert_window = 100;         // --alert-window, ALERT_WINDOW
+  double alert_slow_share = 0.1;  // --alert-slow-share, ALERT_SLOW_SHARE
+  int stats_window = 1000;        // --stats-window, STATS_WINDOW: recognitions /stats summarises
+  int stats_window_s = 900;       // --stats-window-s, STATS_WINDOW_S: ... at most this old
 
   // Test-only (CARDMINT_LOAD_DELAY_MS_FOR_TEST, no flag): sleep before loading the models, so a
   // test can watch /ready say "loading".

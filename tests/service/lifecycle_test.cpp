@@ -1,5 +1,5 @@
 // cardmintd's lifecycle against the real binary: /ready while the models load, the drain on
-// SIGTERM, and 503 + Retry-After when the model queue is full.
+// SIGTERM, 503 + Retry-After when the model queue is full, and 504 past REQUEST_TIMEOUT_MS.
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "tests/service/cardmintd_process.h"
 #include "tests/service/service_client.h"
 #include "tests/service/test_images.h"
+#include "tests/service/timing_threshold.h"
 
 namespace cardmint::testing {
 namespace {
@@ -127,6 +129,60 @@ TEST(LifecycleTest, FullQueueAnswers503WithRetryAfter) {
   }
   EXPECT_GE(busy, 1);
   EXPECT_TRUE(still_serving(server.port()));
+}
+
+TEST(LifecycleTest, PastTheTimeoutIs504AndTheLateAnswerIsStillCached) {
+  // Between a cache hit and an OCR read: a fresh photo runs out of time, its repeat does not.
+  const long timeout_ms = std::lround(ms_between_cache_hit_and_ocr_read());
+  ASSERT_GT(timeout_ms, 0);
+  CardmintdProcess server({"--cache-file", "memory"},
+                          {{"REQUEST_TIMEOUT_MS", std::to_string(timeout_ms)}},
+                          /*with_model=*/false);
+  ASSERT_TRUE(server.wait_ready(std::chrono::seconds(60))) << server.log();
+  const int port = server.port();
+  const std::string photo = devset_photo("0006.jpg");  // read surely, so it is remembered
+
+  const httplib::Result late = post_raw(port, photo, "image/jpeg");
+  ASSERT_TRUE(is_json_error(late, 504, "deadline_exceeded"));
+  EXPECT_NE(nlohmann::json::parse(late->body)["error"]["message"].get<std::string>().find(
+                std::to_string(timeout_ms) + " ms"),
+            std::string::npos)
+      << late->body;
+
+  // The recognition goes on after the 504 and lands in the window and the cache.
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(30);
+  int recognitions = 0;
+  while (Clock::now() < deadline && recognitions == 0) {
+    recognitions = nlohmann::json::parse(get(port, "/stats")->body)["window"]["recognitions"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(recognitions, 1) << server.log();
+  const httplib::Result again = post_raw(port, photo, "image/jpeg");
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 200) << again->body;
+  const nlohmann::json body = nlohmann::json::parse(again->body);
+  EXPECT_EQ(body["source"], "cache") << again->body;
+  EXPECT_EQ(body["cache"]["hit"], "bytes");
+
+  // Streamed, the limit runs to the complete event: a 504 before the first event, an error
+  // event after it.
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(std::chrono::seconds(60));
+  const httplib::Result stream =
+      client.Post("/recognize?stream=1", devset_photo("0001.jpg"), "image/jpeg");
+  ASSERT_TRUE(stream);
+  if (stream->status == 504) {
+    EXPECT_TRUE(is_json_error(stream, 504, "deadline_exceeded"));
+  } else {
+    EXPECT_EQ(stream->status, 200);
+    EXPECT_NE(stream->body.find("event: error\ndata: {\"error\":{\"code\":\"deadline_exceeded\""),
+              std::string::npos)
+        << stream->body;
+    EXPECT_EQ(stream->body.find("event: complete"), std::string::npos) << stream->body;
+  }
+  const httplib::Result health = get(port, "/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
 }
 
 }  // namespace
