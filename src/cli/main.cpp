@@ -6,6 +6,7 @@
 #include "cli/bench_cache_command.h"
 #include "cli/bench_catalog_command.h"
 #include "cli/bench_cluster_command.h"
+#include "cli/bench_prefetch_command.h"
 #include "cli/bench_serve_command.h"
 #include "cli/bench_stream_command.h"
 #include "cli/bench_vlm_command.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_bench_serve_command(*bench);
   cardmint::cli::register_bench_stream_command(*bench);
   cardmint::cli::register_bench_batch_command(*bench);
+  cardmint::cli::register_bench_prefetch_command(*bench);
   cardmint::cli::register_bench_cluster_command(*bench);
 
   CLI11_PARSE(app, argc, argv);

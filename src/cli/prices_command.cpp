@@ -15,9 +15,8 @@
 #include "catalog/card.h"
 #include "price/card_prices_json.h"
 #include "price/csv_price_book.h"
-#include "price/pokemontcg_price_provider.h"
 #include "price/price_choice.h"
-#include "price/tcgdex_price_provider.h"
+#include "price/price_sources.h"
 
 namespace cardmint::cli {
 namespace {
@@ -64,25 +63,13 @@ int run_import(const ImportFlags& flags) {
 }
 
 Result<std::unique_ptr<price::PriceProvider>> open_provider(const GetFlags& flags) {
-  if (flags.provider == "csv") {
-    Result<std::unique_ptr<price::CsvPriceBook>> book =
-        price::CsvPriceBook::open(book_path(flags.db));
-    if (!book.ok()) return book.status();
-    return std::unique_ptr<price::PriceProvider>(std::move(*book));
-  }
-  price::PriceApiOptions options;
-  options.base_url = flags.url;
-  options.request_timeout = std::chrono::milliseconds(flags.timeout_ms);
-  options.api_key = flags.api_key;
-  if (flags.provider == "pokemontcg") {
-    Result<std::unique_ptr<price::PokemonTcgPriceProvider>> p =
-        price::PokemonTcgPriceProvider::open(options);
-    if (!p.ok()) return p.status();
-    return std::unique_ptr<price::PriceProvider>(std::move(*p));
-  }
-  Result<std::unique_ptr<price::TcgdexPriceProvider>> p = price::TcgdexPriceProvider::open(options);
-  if (!p.ok()) return p.status();
-  return std::unique_ptr<price::PriceProvider>(std::move(*p));
+  price::PriceSourceSettings settings;
+  settings.provider = flags.provider;
+  settings.api.base_url = flags.url;
+  settings.api.request_timeout = std::chrono::milliseconds(flags.timeout_ms);
+  settings.api.api_key = flags.api_key;
+  settings.book = book_path(flags.db);
+  return price::open_price_provider(settings);
 }
 
 std::string figure_text(const std::optional<double>& figure) {

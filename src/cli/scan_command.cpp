@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "cli/model_flags.h"
 #include "recognize/recognizer.h"
+#include "session/scan_sessions.h"
 #include "wire/progress_json.h"
 #include "wire/recognition_json.h"
 
@@ -23,6 +24,8 @@ struct ScanFlags {
   int max_new_tokens = 160;
   std::string mode = "standard";
   bool stream = false;  // one JSON line per progress event before each answer
+  std::string session;    // the files are one scan session (a binder, in order); empty: none
+  std::string condition;  // the session's default condition
 };
 
 int run_scan(const ScanFlags& flags) {
@@ -36,6 +39,13 @@ int run_scan(const ScanFlags& flags) {
     logger("cli")->error("cannot load models: {}", recognizer.status().to_string());
     return 2;
   }
+  if (!flags.condition.empty()) {
+    if (Status set = (*recognizer)->sessions().set_default_condition(flags.session, flags.condition);
+        !set.ok()) {
+      logger("cli")->error("--condition: {}", set.to_string());
+      return 2;
+    }
+  }
   int failures = 0;
   for (size_t i = 0; i < flags.files.size(); ++i) {
     const std::string& path = flags.files[i];
@@ -48,6 +58,7 @@ int run_scan(const ScanFlags& flags) {
     std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                     std::istreambuf_iterator<char>());
     recognize::RecognizeRequest request;
+    request.session_id = flags.session;
     if (flags.stream) {
       // The same events as /recognize?stream=1, one JSON line each, as they happen.
       request.on_progress = [&path](const recognize::ProgressEvent& event) {
@@ -91,6 +102,16 @@ void register_scan_command(CLI::App& app) {
   scan->add_flag("--stream", flags->stream,
                  "print each progress event (detected, quick, identified) as it happens, then the "
                  "answer as \"complete\"");
+  scan->add_option("--session", flags->session,
+                   "scan the files as one session, in the order given (a binder): each sure card "
+                   "predicts the next, which breaks ties in its match")
+      ->check([](const std::string& id) {
+        Status valid = session::check_session_id(id);
+        return valid.ok() ? std::string() : valid.message();
+      });
+  scan->add_option("--condition", flags->condition,
+                   "the session's cards' condition (near mint, lightly played, ...)")
+      ->needs("--session");
   scan->callback([flags] { throw CLI::RuntimeError(run_scan(*flags)); });
 }
 

@@ -12,9 +12,11 @@
 #include "metrics/text_writer.h"
 #include "service/error_response.h"
 #include "service/model_loader.h"
+#include "service/price_route.h"
 #include "service/recognize_route.h"
 #include "service/request_id.h"
 #include "service/service_metrics.h"
+#include "service/session_routes.h"
 
 namespace cardmint::service {
 namespace {
@@ -153,6 +155,23 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
         write_json(res, 200, body);
       }));
 
+  server.Get("/sessions/:id",
+             guarded([&models](const httplib::Request& req, httplib::Response& res,
+                               RequestContext& ctx) { handle_get_session(req, res, models, ctx.id); }));
+  const httplib::Server::Handler put_session =
+      guarded([&models](const httplib::Request& req, httplib::Response& res, RequestContext& ctx) {
+        handle_put_session(req, res, models, ctx.id);
+      });
+  server.Put("/sessions/:id", put_session);
+  server.Post("/sessions/:id", put_session);
+
+  server.Get("/prices/:card_id",
+             guarded([pricing = recognize_options.pricing](const httplib::Request& req,
+                                                           httplib::Response& res,
+                                                           RequestContext& ctx) {
+               handle_get_price(req, res, pricing, ctx.id);
+             }));
+
   server.Post("/recognize",
               guarded([&models, recognize_options](const httplib::Request& req,
                                                    httplib::Response& res, RequestContext& ctx) {
@@ -227,7 +246,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
     return new httplib::ThreadPool(threads, threads + kBurstThreads);
   };
   install_error_handling(*server, options.max_upload_bytes, metrics);
-  register_routes(*server, metrics, options.request_timeout, models, {.stream_by_default = options.stream_by_default});
+  register_routes(*server, metrics, options.request_timeout, models,
+                  {.stream_by_default = options.stream_by_default, .pricing = options.pricing});
 
   int port = options.port;
   if (port == 0) {

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "recognize/recognizer.h"
+#include "session/scan_sessions.h"
 #include "service/error_response.h"
 #include "service/model_loader.h"
 #include "service/recognition_channel.h"
@@ -93,15 +94,48 @@ Result<RecognizeParams> recognize_params_of(const httplib::Request& req,
       return Status::invalid_input(fmt::format("stream '{}' is not 1 or 0", stream));
     }
   }
+  params.session_id = req.get_param_value("session");
+  if (params.session_id.empty()) params.session_id = req.get_header_value("X-Session-Id");
+  if (!params.session_id.empty()) {
+    if (Status valid = session::check_session_id(params.session_id); !valid.ok()) return valid;
+  }
   return params;
 }
 
 namespace {
 
-std::string recognition_body(const recognize::Recognition& r, std::string_view request_id) {
+std::string dump(const nlohmann::json& body) {
   // The model's text is untrusted and may hold invalid UTF-8: replace it rather than throw.
-  return wire::recognition_to_json(r, std::string(request_id))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The complete answer: the recognition, with its price when it came within the budget.
+nlohmann::json answer_json(const recognize::Recognition& r, std::string_view request_id,
+                           ScanPrice& price, ScanPriceState& price_state) {
+  nlohmann::json body = wire::recognition_to_json(r, std::string(request_id));
+  price_state = ScanPriceState{};
+  if (price.options().prices != nullptr) {
+    price_state.status = "none";
+    if (r.card) price_state = price.wait_budget(*r.card);
+  }
+  price_state.write_to(body);
+  return body;
+}
+
+// The request's settings for the recognizer; an identified card starts its price quote at once.
+recognize::RecognizeRequest recognize_request(const RecognizeParams& params,
+                                              const std::shared_ptr<ScanPrice>& price) {
+  recognize::RecognizeRequest request;
+  request.mode = params.mode;
+  request.session_id = params.session_id;
+  if (price->options().prices != nullptr) {
+    request.on_progress = [price](const recognize::ProgressEvent& event) {
+      if (event.stage == recognize::ProgressStage::kIdentified && event.recognition.card) {
+        price->ask(*event.recognition.card);
+      }
+    };
+  }
+  return request;
 }
 
 // REQUEST_TIMEOUT_MS ran out: the answer is not sent, the work goes on.
@@ -146,13 +180,16 @@ Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognize
 // a full queue) are plain JSON errors with their 4xx/5xx status, as without streaming; a failure
 // after it is an `error` event.
 void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::uint8_t> image,
-                        const RecognizeParams& params, httplib::Response& res,
-                        std::string_view request_id, std::string& answered_by,
+                        const RecognizeParams& params, const ScanPriceOptions& pricing,
+                        httplib::Response& res, std::string_view request_id,
+                        std::string& answered_by,
                         const RecognizeRouteOptions& route) {
   auto channel = std::make_shared<RecognitionChannel>();
-  recognize::RecognizeRequest request;
-  request.mode = params.mode;
-  request.on_progress = [channel](const recognize::ProgressEvent& event) {
+  auto price = std::make_shared<ScanPrice>(pricing);
+  recognize::RecognizeRequest request = recognize_request(params, price);
+  request.on_progress = [channel, ask_price = std::move(request.on_progress)](
+                            const recognize::ProgressEvent& event) {
+    if (ask_price) ask_price(event);
     channel->push(wire::server_sent_event(recognize::progress_stage_name(event.stage),
                                           wire::progress_event_to_json(event)));
   };
@@ -183,7 +220,7 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");  // nginx passes each event on at once
   res.set_chunked_content_provider(
-      "text/event-stream", [channel, next = std::move(first), deadline, timeout = route.timeout,
+      "text/event-stream", [channel, price, next = std::move(first), deadline, timeout = route.timeout,
                             id = std::string(request_id),
                             &answered_by](std::size_t, httplib::DataSink& sink) mutable {
         while (true) {
@@ -194,13 +231,25 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
           }
           if (next.answer) {
             std::string frame;
+            ScanPriceState price_state;
             if (next.answer->ok()) {
               answered_by = (*next.answer)->source;
-              frame = "event: complete\ndata: " + recognition_body(**next.answer, id) + "\n\n";
+              frame = wire::server_sent_event("complete",
+                                              answer_json(**next.answer, id, *price, price_state));
             } else {
               frame = "event: error\ndata: " + error_body(next.answer->status(), id) + "\n\n";
             }
             if (!sink.write(frame.data(), frame.size())) return false;
+            // A price that missed the budget follows in its own event, while the client listens.
+            if (price_state.status == "pending") {
+              const recognize::CardMatch& card = *(*next.answer)->card;
+              const ScanPriceState late = price->wait_until(
+                  card, std::chrono::steady_clock::now() + price->options().late_wait);
+              nlohmann::json body = {{"card_id", card.id}, {"finish", card.finish}};
+              late.write_to(body);
+              frame = wire::server_sent_event("price", body);
+              if (!sink.write(frame.data(), frame.size())) return false;
+            }
             sink.done();
             return true;
           }
@@ -237,19 +286,22 @@ void handle_recognize(const httplib::Request& req, httplib::Response& res,
     return;
   }
   if (params->stream) {
-    stream_recognition(**recognizer, *image, *params, res, request_id, answered_by, options);
+    stream_recognition(**recognizer, *image, *params, options.pricing, res, request_id,
+                       answered_by, options);
     return;
   }
-  recognize::RecognizeRequest request;
-  request.mode = params->mode;
+  auto price = std::make_shared<ScanPrice>(options.pricing);
   // Blocks this HTTP thread until the answer is there or the timeout, or fails fast with busy.
-  Result<recognize::Recognition> recognition = recognize_within(**recognizer, *image, std::move(request), options);
+  Result<recognize::Recognition> recognition =
+      recognize_within(**recognizer, *image, recognize_request(*params, price), options);
   if (!recognition.ok()) {
     write_error(res, recognition.status(), request_id);
     return;
   }
   res.status = 200;
-  res.set_content(recognition_body(*recognition, request_id), "application/json");
+  ScanPriceState price_state;
+  res.set_content(dump(answer_json(*recognition, request_id, *price, price_state)),
+                  "application/json");
   answered_by = recognition->source;
 }
 

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "recognize/cascade_policy.h"
 #include "recognize/recognition.h"
+#include "service/scan_price.h"
 
 namespace httplib {
 struct Request;
@@ -38,15 +39,18 @@ struct RecognizeRouteOptions {
   // Every finished recognition, also one whose request timed out; on a recognizer thread, so it
   // must be quick. May be empty.
   std::function<void(const recognize::Recognition&)> on_recognized = nullptr;
+  ScanPriceOptions pricing;        // each answer's price, within a budget
 };
 
 // What a request asks of the recognition besides its image.
 struct RecognizeParams {
   std::optional<recognize::ScanMode> mode;  // ?mode= or X-Scan-Mode; nullopt: the default
   bool stream = false;  // ?stream=1, or Accept: text/event-stream, or the default
+  std::string session_id;  // ?session= or X-Session-Id; empty: none
 };
 
-// Errors: invalid_input for an unknown mode or a stream value other than 1/0/true/false.
+// Errors: invalid_input for an unknown mode, a stream value other than 1/0/true/false, or a
+// session id session::check_session_id refuses.
 [[nodiscard]] Result<RecognizeParams> recognize_params_of(const httplib::Request& req,
                                                           const RecognizeRouteOptions& options);
 

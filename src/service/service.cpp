@@ -6,16 +6,55 @@
 #include <cstdio>
 
 #include "base/log.h"
+#include "cache/redis_client.h"
+#include "price/price_service.h"
 #include "service/http_server.h"
 #include "service/model_loader.h"
 #include "service/service_metrics.h"
 #include "service/shutdown_signal.h"
 
 namespace cardmint::service {
+namespace {
+
+// The price service the configuration names, with the Redis tier when there is one; null when
+// prices are off.
+struct Prices {
+  std::unique_ptr<cache::RedisClient> redis;
+  std::unique_ptr<price::PriceService> service;
+};
+
+Result<Prices> open_prices(const ServiceConfig& config) {
+  Prices prices;
+  std::vector<std::unique_ptr<price::PriceProvider>> providers;
+  for (const price::PriceSourceSettings& source : to_price_sources(config)) {
+    Result<std::unique_ptr<price::PriceProvider>> provider = price::open_price_provider(source);
+    if (!provider.ok()) return provider.status();
+    providers.push_back(std::move(provider).value());
+  }
+  if (providers.empty()) return prices;
+  price::PriceServiceOptions options;
+  options.ttl = std::chrono::seconds(config.price_ttl_s);
+  if (!config.redis_url.empty()) {
+    Result<cache::RedisAddress> address = cache::parse_redis_url(config.redis_url);
+    if (!address.ok()) return address.status();
+    prices.redis = std::make_unique<cache::RedisClient>(*address);
+    options.shared_tier = prices.redis.get();
+  }
+  Result<std::unique_ptr<price::PriceService>> service =
+      price::PriceService::start(std::move(providers), options);
+  if (!service.ok()) return service.status();
+  prices.service = std::move(service).value();
+  return prices;
+}
+
+}  // namespace
 
 Status run_service(const ServiceConfig& config) {
   auto log = logger("service");
   ShutdownSignal shutdown;
+  // Before the models and the server: both borrow it.
+  Result<Prices> prices = open_prices(config);
+  if (!prices.ok()) return prices.status();
   // Declared before the server: the server's HTTP threads borrow the Recognizer, so the server
   // must stop (and be destroyed) first.
   ModelLoader models;
@@ -29,6 +68,8 @@ Status run_service(const ServiceConfig& config) {
   http_options.threads = config.http_threads;
   http_options.stream_by_default = config.progressive_mode;
   http_options.request_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  http_options.pricing.prices = prices->service.get();
+  http_options.pricing.budget = std::chrono::milliseconds(config.price_budget_ms);
   Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http_options, models, metrics);
   if (!server.ok()) return server.status();
 
@@ -38,8 +79,15 @@ Status run_service(const ServiceConfig& config) {
   std::fflush(stdout);
   log->info("listening on {}:{}; loading models", config.host, (*server)->port());
 
+  recognize::RecognizerOptions recognizer_options = to_recognizer_options(config);
+  if (price::PriceService* service = prices->service.get()) {
+    // A session's likely next cards: their prices are fetched before they are scanned.
+    recognizer_options.on_predicted_cards = [service](std::vector<std::string> ids) {
+      service->prefetch(std::move(ids));
+    };
+  }
   models.start(
-      to_recognizer_options(config), std::chrono::milliseconds(config.load_delay_ms_for_test),
+      std::move(recognizer_options), std::chrono::milliseconds(config.load_delay_ms_for_test),
       [&shutdown](const Status& failure) {
         shutdown.request(
             Status::unavailable(fmt::format("the models failed to load: {}", failure.message())));

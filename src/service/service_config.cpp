@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <map>
+#include <vector>
 
 #include "cache/card_cache.h"
 #include "catalog/catalog_import.h"
@@ -59,6 +60,18 @@ constexpr Setting kBatchTimeout{"--batch-timeout-ms", "BATCH_TIMEOUT_MS",
 constexpr Setting kCpuThreads{"--cpu-threads", "CPU_THREADS",
                               "threads that decode, find cards and run OCR; 0 = one per core"};
 constexpr Setting kProgressive{"--progressive-mode", "PROGRESSIVE_MODE", "true | false"};
+constexpr Setting kPriceProvider{"--price-provider", "PRICE_PROVIDER",
+                                 "none | tcgdex | pokemontcg | csv: where prices come from"};
+constexpr Setting kPriceApiUrl{"--price-api-url", "PRICE_API_URL",
+                               "the price API's base URL (default: its public one)"};
+constexpr Setting kPriceApiKey{"--price-api-key", "PRICE_API_KEY", "pokemontcg.io API key"};
+constexpr Setting kPriceCsvDb{"--price-csv-db", "PRICE_CSV_DB",
+                              "the shop's price list (`cardmint prices import`), asked first"};
+constexpr Setting kPriceTtl{"--price-ttl-s", "PRICE_TTL_S", "how long a fetched price is reused"};
+constexpr Setting kPriceTimeout{"--price-timeout-ms", "PRICE_TIMEOUT_MS",
+                                "longest price API request"};
+constexpr Setting kPriceBudget{"--price-budget-ms", "PRICE_BUDGET_MS",
+                               "longest an answer waits for its price; later ones come after"};
 constexpr Setting kHost{"--host", "HOST", "listen address"};
 constexpr Setting kPort{"--port", "PORT", "listen port, 0 = any free port"};
 constexpr Setting kMaxUpload{"--max-upload-bytes", "MAX_UPLOAD_BYTES", "largest request body"};
@@ -84,7 +97,8 @@ constexpr std::array kSettings = {
     kAccurateLabel, kThreads,     kTiling,      kMaxNewTokens,  kConstrain,     kEscalateBelow,
     kScanMode,      kCacheSize,   kCacheFile,   kCacheDistance, kRedisUrl,      kBatchSize,
     kBatchTimeout,  kCpuThreads,  kProgressive, kHost,          kPort,          kMaxUpload,
-    kQueue,         kHttpThreads, kLogLevel,
+    kQueue,         kHttpThreads, kLogLevel,    kPriceProvider, kPriceApiUrl,   kPriceApiKey,
+    kPriceCsvDb,    kPriceTtl,    kPriceTimeout, kPriceBudget,
     kLogFormat, kRequestTimeout, kAlertSlowMs, kAlertWindow, kAlertSlowShare, kStatsWindow,
     kStatsWindowS};
 
@@ -211,6 +225,13 @@ constexpr std::array<std::pair<std::string_view, recognize::ScanMode>, 3> kScanM
     {"high_value", recognize::ScanMode::kHighValue},
 }};
 
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kPriceProviders = {{
+    {"none", ""},
+    {"tcgdex", "tcgdex"},
+    {"pokemontcg", "pokemontcg"},
+    {"csv", "csv"},
+}};
+
 constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kLogFormats = {{
     {"text", "text"},
     {"json", "json"},
@@ -282,6 +303,15 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   r.integer(kBatchTimeout, 0, 10'000, c.batch_timeout_ms);
   r.integer(kCpuThreads, 0, 256, c.cpu_threads);
   r.boolean(kProgressive, c.progressive_mode);
+  std::string_view price_provider = c.price_provider;
+  r.one_of(kPriceProvider, kPriceProviders, price_provider);
+  c.price_provider = std::string(price_provider);
+  r.text(kPriceApiUrl, c.price_api_url);
+  r.text(kPriceApiKey, c.price_api_key);
+  r.text(kPriceCsvDb, c.price_csv_db);
+  r.integer(kPriceTtl, 1, 30 * 86'400, c.price_ttl_s);
+  r.integer(kPriceTimeout, 1, 60'000, c.price_timeout_ms);
+  r.integer(kPriceBudget, 0, 60'000, c.price_budget_ms);
   r.text(kHost, c.host);
   r.integer(kPort, 0, 65535, c.port);
   r.integer(kMaxUpload, 1, 1ll << 30, c.max_upload_bytes);
@@ -364,6 +394,24 @@ recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config) 
     options.cache = cache;
   }
   return options;
+}
+
+std::vector<price::PriceSourceSettings> to_price_sources(const ServiceConfig& config) {
+  std::vector<price::PriceSourceSettings> sources;
+  // The shop's own list first: its prices are the ones the shop sells at.
+  if (!config.price_csv_db.empty() && config.price_provider != "csv") {
+    sources.push_back({.provider = "csv", .api = {}, .book = config.price_csv_db});
+  }
+  if (!config.price_provider.empty()) {
+    price::PriceSourceSettings source;
+    source.provider = config.price_provider;
+    source.api.base_url = config.price_api_url;
+    source.api.api_key = config.price_api_key;
+    source.api.request_timeout = std::chrono::milliseconds(config.price_timeout_ms);
+    source.book = config.price_csv_db;
+    sources.push_back(std::move(source));
+  }
+  return sources;
 }
 
 }  // namespace cardmint::service

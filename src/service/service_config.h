@@ -7,9 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "cache/card_cache.h"
+#include "price/price_sources.h"
 #include "recognize/recognizer.h"
 
 namespace cardmint::service {
@@ -46,6 +48,14 @@ struct ServiceConfig {
   // --progressive-mode, PROGRESSIVE_MODE: /recognize streams server-sent events unless the
   // request says stream=0 (without it, only stream=1 or Accept: text/event-stream stream).
   bool progressive_mode = false;
+  // Prices (see price/price_service.h): none unless a provider or a price list is named.
+  std::string price_provider;  // --price-provider, PRICE_PROVIDER: "" (none), tcgdex, pokemontcg, csv
+  std::string price_api_url;   // --price-api-url, PRICE_API_URL: "" = the API's public URL
+  std::string price_api_key;   // --price-api-key, PRICE_API_KEY
+  std::string price_csv_db;    // --price-csv-db, PRICE_CSV_DB: the shop's list, asked first
+  int price_ttl_s = 6 * 3600;  // --price-ttl-s, PRICE_TTL_S
+  int price_timeout_ms = 3000;  // --price-timeout-ms, PRICE_TIMEOUT_MS: one API request
+  int price_budget_ms = 150;    // --price-budget-ms, PRICE_BUDGET_MS: the longest an answer waits
 
   // HTTP.
   std::string host = "127.0.0.1";            // --host, HOST: loopback unless told otherwise
@@ -90,6 +100,9 @@ std::optional<std::string> process_env(std::string_view name);
 
 // The --help text.
 std::string service_help();
+
+// The price sources this configuration names, asked in order; empty: prices are off.
+std::vector<price::PriceSourceSettings> to_price_sources(const ServiceConfig& config);
 
 // The Recognizer's options for this configuration.
 recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config);

@@ -180,6 +180,38 @@ TEST(ServiceConfigTest, TheAccurateModelComesLastAndTheCascadeSettingsReachTheRe
   EXPECT_FALSE(parse({}, env).ok());
 }
 
+TEST(ServiceConfigTest, PricesAreOffUntilASourceIsNamedAndTheShopListIsAskedFirst) {
+  Result<ServiceConfig> off = parse({}, {});
+  ASSERT_TRUE(off.ok());
+  EXPECT_TRUE(to_price_sources(*off).empty());
+  EXPECT_EQ(off->price_budget_ms, 150);
+
+  Result<ServiceConfig> c = parse({"--price-budget-ms", "40"},
+                                  {{"PRICE_PROVIDER", "pokemontcg"},
+                                   {"PRICE_API_URL", "http://127.0.0.1:9/api"},
+                                   {"PRICE_API_KEY", "k"},
+                                   {"PRICE_CSV_DB", "/shop/prices.sqlite"},
+                                   {"PRICE_TIMEOUT_MS", "700"},
+                                   {"PRICE_TTL_S", "60"}});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->price_budget_ms, 40);
+  EXPECT_EQ(c->price_ttl_s, 60);
+  const std::vector<price::PriceSourceSettings> sources = to_price_sources(*c);
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources[0].provider, "csv");
+  EXPECT_EQ(sources[0].book, "/shop/prices.sqlite");
+  EXPECT_EQ(sources[1].provider, "pokemontcg");
+  EXPECT_EQ(sources[1].api.base_url, "http://127.0.0.1:9/api");
+  EXPECT_EQ(sources[1].api.api_key, "k");
+  EXPECT_EQ(sources[1].api.request_timeout, std::chrono::milliseconds(700));
+
+  EXPECT_FALSE(parse({}, {{"PRICE_PROVIDER", "ebay"}}).ok());
+  EXPECT_FALSE(parse({"--price-budget-ms", "-1"}, {}).ok());
+  Result<ServiceConfig> none = parse({}, {{"PRICE_PROVIDER", "none"}});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(to_price_sources(*none).empty());
+}
+
 TEST(ServiceConfigTest, CatalogDbFlagWinsOverEnvironment) {
   Result<ServiceConfig> c =
       parse({"--catalog-db", "/flag.sqlite"}, {{"CATALOG_DB", "/env.sqlite"}});
