@@ -120,8 +120,8 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
 
   // What the cache holds and how it has answered; /metrics gives the same as counters.
   server.Get(
-      "/stats",
-      guarded([&models, &metrics](const httplib::Request&, httplib::Response& res, RequestContext&) {
+      "/stats", guarded([&models, &metrics](const httplib::Request&, httplib::Response& res,
+                                            RequestContext&) {
         nlohmann::json body = nlohmann::json::object();
         Result<recognize::Recognizer*> recognizer = models.recognizer();
         std::optional<cache::CardCacheStats> c;

@@ -30,7 +30,7 @@ struct HttpServerOptions {
   int threads = 16;                          // HTTP worker threads kept alive
   bool stream_by_default = false;            // PROGRESSIVE_MODE
   std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
-  ScanPriceOptions pricing;                  // prices in answers, and GET /prices/{card_id}
+  ScanPriceOptions pricing;                      // prices in answers, and GET /prices/{card_id}
 };
 
 class HttpServer {

@@ -168,8 +168,7 @@ Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognize
         answer->set_value(std::move(r));
       });
   if (!started.ok()) return started;
-  if (options.timeout.count() > 0 &&
-      ready.wait_for(options.timeout) != std::future_status::ready) {
+  if (options.timeout.count() > 0 && ready.wait_for(options.timeout) != std::future_status::ready) {
     return timeout_status(options.timeout);
   }
   return ready.get();
@@ -182,8 +181,7 @@ Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognize
 void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::uint8_t> image,
                         const RecognizeParams& params, const ScanPriceOptions& pricing,
                         httplib::Response& res, std::string_view request_id,
-                        std::string& answered_by,
-                        const RecognizeRouteOptions& route) {
+                        std::string& answered_by, const RecognizeRouteOptions& route) {
   auto channel = std::make_shared<RecognitionChannel>();
   auto price = std::make_shared<ScanPrice>(pricing);
   recognize::RecognizeRequest request = recognize_request(params, price);
@@ -220,9 +218,9 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");  // nginx passes each event on at once
   res.set_chunked_content_provider(
-      "text/event-stream", [channel, price, next = std::move(first), deadline, timeout = route.timeout,
-                            id = std::string(request_id),
-                            &answered_by](std::size_t, httplib::DataSink& sink) mutable {
+      "text/event-stream",
+      [channel, price, next = std::move(first), deadline, timeout = route.timeout,
+       id = std::string(request_id), &answered_by](std::size_t, httplib::DataSink& sink) mutable {
         while (true) {
           for (const std::string& frame : next.frames) {
             // A client gone mid-stream: stop writing; the recognition still finishes (and is
@@ -286,8 +284,8 @@ void handle_recognize(const httplib::Request& req, httplib::Response& res,
     return;
   }
   if (params->stream) {
-    stream_recognition(**recognizer, *image, *params, options.pricing, res, request_id,
-                       answered_by, options);
+    stream_recognition(**recognizer, *image, *params, options.pricing, res, request_id, answered_by,
+                       options);
     return;
   }
   auto price = std::make_shared<ScanPrice>(options.pricing);

@@ -39,7 +39,7 @@ struct RecognizeRouteOptions {
   // Every finished recognition, also one whose request timed out; on a recognizer thread, so it
   // must be quick. May be empty.
   std::function<void(const recognize::Recognition&)> on_recognized = nullptr;
-  ScanPriceOptions pricing;        // each answer's price, within a budget
+  ScanPriceOptions pricing;  // each answer's price, within a budget
 };
 
 // What a request asks of the recognition besides its image.
