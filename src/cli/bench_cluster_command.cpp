@@ -278,7 +278,16 @@ double load_average() {
   return in ? one_minute : -1;
 }
 
-// Stops the cluster in `dir` however the run ends.
+// Removes the run's folder (photos, cluster logs) however the run ends.
+struct WorkDir {
+  fs::path path;
+  ~WorkDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Stops the cluster in `dir` however the run ends; declared after the WorkDir, so it runs first.
 struct ClusterGuard {
   fs::path dir;
   ~ClusterGuard() {
@@ -293,8 +302,9 @@ int run_bench_cluster(const BenchClusterFlags& flags) {
     return 1;
   };
   const double load_before = load_average();
-  const fs::path work =
-      fs::temp_directory_path() / fmt::format("cardmint-bench-cluster-{}", getpid());
+  const WorkDir work_dir{fs::temp_directory_path() /
+                         fmt::format("cardmint-bench-cluster-{}", getpid())};
+  const fs::path& work = work_dir.path;
   fs::create_directories(work);
 
   std::vector<std::string> cardmintd_args;
@@ -349,6 +359,7 @@ int run_bench_cluster(const BenchClusterFlags& flags) {
     options.cardmintd_args = cardmintd_args;
     ClusterGuard guard{options.dir};
     Result<ClusterUpResult> up = cluster_up(options);
+    // The cluster's logs go with the run's folder: the message carries the failing one's end.
     if (!up.ok()) return fail(up.status().message());
     const int port = up->state.nginx.port;
     double warm_ms = 0;
@@ -356,8 +367,7 @@ int run_bench_cluster(const BenchClusterFlags& flags) {
     for (const Reply& r : send_mix(port, n, warm, warm_ms)) {
       // Not counted either way; a slow machine shows in the run's own failures.
       if (r.status != 200) {
-        logger("bench")->warn("a warm-up upload got {} (logs in {})", r.status,
-                              options.dir.string());
+        logger("bench")->warn("a warm-up upload got {}", r.status);
       }
     }
     double wall_ms = 0;
@@ -365,8 +375,6 @@ int run_bench_cluster(const BenchClusterFlags& flags) {
     const std::vector<Reply> replies = send_mix(port, flags.concurrency, mix, wall_ms);
     runs.push_back(figures_of(n, replies, wall_ms));
   }
-  fs::remove_all(work);
-
   json report = {
       {"requests", flags.requests},
       {"concurrency", flags.concurrency},
