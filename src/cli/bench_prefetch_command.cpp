@@ -54,7 +54,8 @@ Result<std::vector<Photo>> read_photos(const BenchPrefetchFlags& flags) {
     if (line.empty()) continue;
     const json entry = json::parse(line, nullptr, false);
     if (!entry.is_object() || !entry.contains("file") || !entry.contains("card_id")) {
-      return Status::invalid_input(fmt::format("{}: a line without file and card_id", flags.manifest));
+      return Status::invalid_input(
+          fmt::format("{}: a line without file and card_id", flags.manifest));
     }
     Photo photo;
     std::ifstream file(fs::path(flags.dir) / entry["file"].get<std::string>(), std::ios::binary);
@@ -77,23 +78,23 @@ Result<std::vector<Photo>> read_photos(const BenchPrefetchFlags& flags) {
 class LoopbackPriceApi {
  public:
   explicit LoopbackPriceApi(std::chrono::milliseconds latency) {
-    server_.Get("/v2/en/cards/:id", [this, latency](const httplib::Request& req,
-                                                    httplib::Response& res) {
-      ++requests_;
-      std::this_thread::sleep_for(latency);
-      const std::string& id = req.path_params.at("id");
-      const json figures = {{"lowPrice", 0.1}, {"midPrice", 0.5}, {"highPrice", 3.0},
-                            {"marketPrice", 0.4}};
-      const json card = {{"id", id},
-                         {"pricing",
-                          {{"tcgplayer",
-                            {{"unit", "USD"},
-                             {"normal", figures},
-                             {"holofoil", figures},
-                             {"reverse-holofoil", figures},
-                             {"1st-edition-holofoil", figures}}}}}};
-      res.set_content(card.dump(), "application/json");
-    });
+    server_.Get(
+        "/v2/en/cards/:id", [this, latency](const httplib::Request& req, httplib::Response& res) {
+          ++requests_;
+          std::this_thread::sleep_for(latency);
+          const std::string& id = req.path_params.at("id");
+          const json figures = {
+              {"lowPrice", 0.1}, {"midPrice", 0.5}, {"highPrice", 3.0}, {"marketPrice", 0.4}};
+          const json card = {{"id", id},
+                             {"pricing",
+                              {{"tcgplayer",
+                                {{"unit", "USD"},
+                                 {"normal", figures},
+                                 {"holofoil", figures},
+                                 {"reverse-holofoil", figures},
+                                 {"1st-edition-holofoil", figures}}}}}};
+          res.set_content(card.dump(), "application/json");
+        });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     server_.wait_until_ready();
@@ -174,8 +175,7 @@ Result<PassFigures> run_pass(const BenchPrefetchFlags& flags, const std::vector<
     const std::optional<catalog::Finish> finish = catalog::parse_finish(r->card->finish);
     if (!finish) continue;
     std::shared_future<Result<price::ChosenPrice>> quote = service->quote(r->card->id, *finish);
-    f.price_ready_at_answer +=
-        quote.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    f.price_ready_at_answer += quote.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
     quote.wait();
     f.to_price_ms.push_back(
         std::chrono::duration<double, std::milli>(Clock::now() - start).count());
@@ -216,15 +216,14 @@ int run_bench_prefetch(const BenchPrefetchFlags& flags) {
   const json a = pass_json(*off);
   const json b = pass_json(*on);
   auto ratio = [](double x, double y) { return y == 0 ? 0.0 : x / y; };
-  const json out = {
-      {"photos", photos->size()},
-      {"price_latency_ms", flags.price_latency_ms},
-      {"prefetch_off", a},
-      {"prefetch_on", b},
-      {"on_over_off",
-       {{"recognize_p50", ratio(b["recognize_ms"]["p50"], a["recognize_ms"]["p50"])},
-        {"to_price_p50", ratio(b["to_price_ms"]["p50"], a["to_price_ms"]["p50"])},
-        {"top1_points", (b["top1"].get<double>() - a["top1"].get<double>()) * 100}}}};
+  const json out = {{"photos", photos->size()},
+                    {"price_latency_ms", flags.price_latency_ms},
+                    {"prefetch_off", a},
+                    {"prefetch_on", b},
+                    {"on_over_off",
+                     {{"recognize_p50", ratio(b["recognize_ms"]["p50"], a["recognize_ms"]["p50"])},
+                      {"to_price_p50", ratio(b["to_price_ms"]["p50"], a["to_price_ms"]["p50"])},
+                      {"top1_points", (b["top1"].get<double>() - a["top1"].get<double>()) * 100}}}};
   if (flags.as_json) {
     std::cout << out.dump() << std::endl;
     return 0;

@@ -23,7 +23,7 @@ struct ScanFlags {
   std::vector<std::string> files;
   int max_new_tokens = 160;
   std::string mode = "standard";
-  bool stream = false;  // one JSON line per progress event before each answer
+  bool stream = false;    // one JSON line per progress event before each answer
   std::string session;    // the files are one scan session (a binder, in order); empty: none
   std::string condition;  // the session's default condition
 };
@@ -40,7 +40,8 @@ int run_scan(const ScanFlags& flags) {
     return 2;
   }
   if (!flags.condition.empty()) {
-    if (Status set = (*recognizer)->sessions().set_default_condition(flags.session, flags.condition);
+    if (Status set =
+            (*recognizer)->sessions().set_default_condition(flags.session, flags.condition);
         !set.ok()) {
       logger("cli")->error("--condition: {}", set.to_string());
       return 2;

@@ -27,8 +27,8 @@ Result<std::unique_ptr<PriceProvider>> open_price_provider(const PriceSourceSett
     return as_provider(PokemonTcgPriceProvider::open(settings.api));
   }
   if (settings.provider == "tcgdex") return as_provider(TcgdexPriceProvider::open(settings.api));
-  return Status::invalid_input(fmt::format(
-      "price provider '{}' is not one of tcgdex, pokemontcg, csv", settings.provider));
+  return Status::invalid_input(
+      fmt::format("price provider '{}' is not one of tcgdex, pokemontcg, csv", settings.provider));
 }
 
 }  // namespace cardmint::price

@@ -60,8 +60,8 @@ struct Recognizer::Impl {
   RecognizerOptions options;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<OcrRecognizer> ocr;
-  std::unique_ptr<cache::CardCache> cache;           // null without one
-  std::unique_ptr<CachedAnswers> cached;             // null without a cache
+  std::unique_ptr<cache::CardCache> cache;  // null without one
+  std::unique_ptr<CachedAnswers> cached;    // null without a cache
   std::unique_ptr<session::ScanSessions> sessions;
   std::unique_ptr<CpuPool> pool;                     // reset first by ~Recognizer
   std::vector<std::unique_ptr<CardReader>> readers;  // fast first

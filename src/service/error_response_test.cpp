@@ -21,10 +21,10 @@ TEST(ErrorResponseTest, EveryCodeHasItsHttpStatus) {
 
 TEST(ErrorResponseTest, OnlyBusyAsksForARetry) {
   EXPECT_EQ(http_status_for(StatusCode::kBusy).retry_after_s, 1);
-  for (StatusCode code : {StatusCode::kInvalidInput, StatusCode::kNotFound, StatusCode::kTooLarge,
-                          StatusCode::kUnsupportedMedia, StatusCode::kUnprocessable,
-                          StatusCode::kUnavailable, StatusCode::kDeadlineExceeded,
-                          StatusCode::kInternal}) {
+  for (StatusCode code :
+       {StatusCode::kInvalidInput, StatusCode::kNotFound, StatusCode::kTooLarge,
+        StatusCode::kUnsupportedMedia, StatusCode::kUnprocessable, StatusCode::kUnavailable,
+        StatusCode::kDeadlineExceeded, StatusCode::kInternal}) {
     EXPECT_FALSE(http_status_for(code).retry_after_s.has_value()) << status_code_name(code);
   }
 }

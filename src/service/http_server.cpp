@@ -103,7 +103,8 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
   server.Get("/metrics",
              guarded([&metrics](const httplib::Request&, httplib::Response& res, RequestContext&) {
                res.status = 200;
-               res.set_content(metrics.prometheus_text(), std::string(cardmint::metrics::kTextContentType));
+               res.set_content(metrics.prometheus_text(),
+                               std::string(cardmint::metrics::kTextContentType));
              }));
 
   server.Get("/health",
@@ -155,9 +156,10 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
         write_json(res, 200, body);
       }));
 
-  server.Get("/sessions/:id",
-             guarded([&models](const httplib::Request& req, httplib::Response& res,
-                               RequestContext& ctx) { handle_get_session(req, res, models, ctx.id); }));
+  server.Get("/sessions/:id", guarded([&models](const httplib::Request& req, httplib::Response& res,
+                                                RequestContext& ctx) {
+               handle_get_session(req, res, models, ctx.id);
+             }));
   const httplib::Server::Handler put_session =
       guarded([&models](const httplib::Request& req, httplib::Response& res, RequestContext& ctx) {
         handle_put_session(req, res, models, ctx.id);
@@ -166,9 +168,8 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
   server.Post("/sessions/:id", put_session);
 
   server.Get("/prices/:card_id",
-             guarded([pricing = recognize_options.pricing](const httplib::Request& req,
-                                                           httplib::Response& res,
-                                                           RequestContext& ctx) {
+             guarded([pricing = recognize_options.pricing](
+                         const httplib::Request& req, httplib::Response& res, RequestContext& ctx) {
                handle_get_price(req, res, pricing, ctx.id);
              }));
 

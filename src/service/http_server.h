@@ -25,10 +25,10 @@ class ServiceMetrics;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
-  int port = 0;                              // 0: any free port; see HttpServer::port()
-  std::size_t max_upload_bytes = 20u << 20;  // larger bodies get 413 before they are buffered
-  int threads = 16;                          // HTTP worker threads kept alive
-  bool stream_by_default = false;            // PROGRESSIVE_MODE
+  int port = 0;                                  // 0: any free port; see HttpServer::port()
+  std::size_t max_upload_bytes = 20u << 20;      // larger bodies get 413 before they are buffered
+  int threads = 16;                              // HTTP worker threads kept alive
+  bool stream_by_default = false;                // PROGRESSIVE_MODE
   std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
   ScanPriceOptions pricing;                      // prices in answers, and GET /prices/{card_id}
 };

@@ -27,11 +27,11 @@ void handle_get_price(const httplib::Request& req, httplib::Response& res,
   card.finish = req.get_param_value("finish");
   if (card.id.empty()) return write_error(res, Status::invalid_input("no card id"), request_id);
   if (!catalog::parse_finish(card.finish)) {
-    return write_error(res,
-                       Status::invalid_input(fmt::format(
-                           "finish '{}' is not one of normal, holo, reverse holo, first edition",
-                           card.finish)),
-                       request_id);
+    return write_error(
+        res,
+        Status::invalid_input(fmt::format(
+            "finish '{}' is not one of normal, holo, reverse holo, first edition", card.finish)),
+        request_id);
   }
   int wait_ms = static_cast<int>(pricing.budget.count());
   if (req.has_param("wait_ms")) {
@@ -45,8 +45,8 @@ void handle_get_price(const httplib::Request& req, httplib::Response& res,
     }
   }
   ScanPrice price(pricing);
-  const ScanPriceState state = price.wait_until(
-      card, std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms));
+  const ScanPriceState state =
+      price.wait_until(card, std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms));
   nlohmann::json body = {{"card_id", card.id}, {"finish", card.finish}};
   state.write_to(body);
   res.status = 200;

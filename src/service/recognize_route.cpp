@@ -12,10 +12,10 @@
 #include <optional>
 
 #include "recognize/recognizer.h"
-#include "session/scan_sessions.h"
 #include "service/error_response.h"
 #include "service/model_loader.h"
 #include "service/recognition_channel.h"
+#include "session/scan_sessions.h"
 #include "wire/progress_json.h"
 #include "wire/recognition_json.h"
 
@@ -179,18 +179,18 @@ Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognize
 // a full queue) are plain JSON errors with their 4xx/5xx status, as without streaming; a failure
 // after it is an `error` event.
 void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::uint8_t> image,
-                        const RecognizeParams& params, const ScanPriceOptions& pricing,
-                        httplib::Response& res, std::string_view request_id,
-                        std::string& answered_by, const RecognizeRouteOptions& route) {
+                        const RecognizeParams& params, httplib::Response& res,
+                        std::string_view request_id, std::string& answered_by,
+                        const RecognizeRouteOptions& route) {
   auto channel = std::make_shared<RecognitionChannel>();
-  auto price = std::make_shared<ScanPrice>(pricing);
+  auto price = std::make_shared<ScanPrice>(route.pricing);
   recognize::RecognizeRequest request = recognize_request(params, price);
-  request.on_progress = [channel, ask_price = std::move(request.on_progress)](
-                            const recognize::ProgressEvent& event) {
-    if (ask_price) ask_price(event);
-    channel->push(wire::server_sent_event(recognize::progress_stage_name(event.stage),
-                                          wire::progress_event_to_json(event)));
-  };
+  request.on_progress =
+      [channel, ask_price = std::move(request.on_progress)](const recognize::ProgressEvent& event) {
+        if (ask_price) ask_price(event);
+        channel->push(wire::server_sent_event(recognize::progress_stage_name(event.stage),
+                                              wire::progress_event_to_json(event)));
+      };
   Status started = recognizer.start(
       std::vector<std::uint8_t>(image.begin(), image.end()), std::move(request),
       [channel, on_recognized = route.on_recognized](Result<recognize::Recognition> answer) {
@@ -284,8 +284,7 @@ void handle_recognize(const httplib::Request& req, httplib::Response& res,
     return;
   }
   if (params->stream) {
-    stream_recognition(**recognizer, *image, *params, options.pricing, res, request_id, answered_by,
-                       options);
+    stream_recognition(**recognizer, *image, *params, res, request_id, answered_by, options);
     return;
   }
   auto price = std::make_shared<ScanPrice>(options.pricing);

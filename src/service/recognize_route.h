@@ -45,7 +45,7 @@ struct RecognizeRouteOptions {
 // What a request asks of the recognition besides its image.
 struct RecognizeParams {
   std::optional<recognize::ScanMode> mode;  // ?mode= or X-Scan-Mode; nullopt: the default
-  bool stream = false;  // ?stream=1, or Accept: text/event-stream, or the default
+  bool stream = false;     // ?stream=1, or Accept: text/event-stream, or the default
   std::string session_id;  // ?session= or X-Session-Id; empty: none
 };
 
