@@ -4,7 +4,7 @@
 
 #include <fstream>
 #include <iterator>
-#include <regex>
+#include <optional>
 #include <sstream>
 
 namespace cardmint::cli {
@@ -25,22 +25,54 @@ Status write_text(const fs::path& path, const std::string& text) {
   return Status();
 }
 
+// A `server ADDRESS [PARAMETERS];` line split into its indent and its parameters (with their
+// leading space), or nothing when the line is something else. Plain scanning, not std::regex:
+// GCC 12 under ASan reports -Wmaybe-uninitialized inside <regex>, and -Werror makes that fatal.
+struct ServerLine {
+  std::string indent;
+  std::string parameters;
+};
+
+std::optional<ServerLine> parse_server_line(const std::string& line) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  size_t i = 0;
+  while (i < line.size() && is_space(line[i])) ++i;
+  ServerLine parsed{line.substr(0, i), ""};
+  const std::string keyword = "server";
+  if (line.compare(i, keyword.size(), keyword) != 0) return std::nullopt;
+  i += keyword.size();
+  if (i >= line.size() || !is_space(line[i])) return std::nullopt;
+  while (i < line.size() && is_space(line[i])) ++i;
+  const size_t address_begin = i;
+  while (i < line.size() && !is_space(line[i]) && line[i] != ';') ++i;
+  if (i == address_begin) return std::nullopt;
+  const size_t semicolon = line.find(';', i);
+  if (semicolon == std::string::npos) return std::nullopt;
+  for (size_t j = semicolon + 1; j < line.size(); ++j) {
+    if (!is_space(line[j])) return std::nullopt;
+  }
+  parsed.parameters = line.substr(i, semicolon - i);
+  while (!parsed.parameters.empty() && is_space(parsed.parameters.back())) {
+    parsed.parameters.pop_back();
+  }
+  return parsed;
+}
+
 // deploy's upstream file with its `server ADDRESS PARAMETERS;` line replaced by one per port.
 Result<std::string> local_upstream(const std::string& deploy_upstream, const fs::path& source,
                                    const std::vector<int>& ports) {
-  const std::regex server_line(R"(^(\s*)server\s+\S+(\s[^;]*)?;\s*$)");
   std::istringstream in(deploy_upstream);
   std::string out;
   int server_lines = 0;
   for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_match(line, m, server_line)) {
+    std::optional<ServerLine> server = parse_server_line(line);
+    if (!server) {
       out += line + "\n";
       continue;
     }
     ++server_lines;
     for (int port : ports) {
-      out += fmt::format("{}server 127.0.0.1:{}{};\n", m[1].str(), port, m[2].str());
+      out += fmt::format("{}server 127.0.0.1:{}{};\n", server->indent, port, server->parameters);
     }
   }
   if (server_lines != 1) {

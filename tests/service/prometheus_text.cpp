@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace cardmint::testing {
@@ -70,13 +69,26 @@ std::set<std::string> metric_families(const std::string& text) {
   return names;
 }
 
+// Plain scanning, not std::regex: GCC 12 under ASan reports -Wmaybe-uninitialized inside <regex>.
 std::set<std::string> metric_names_in_promql(const std::string& expr) {
-  static const std::regex kName("cardmint_[a-z0-9_]+");
-  static const std::regex kSuffix("_(bucket|sum|count)$");
+  const std::string prefix = "cardmint_";
+  auto is_name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  };
   std::set<std::string> names;
-  for (auto it = std::sregex_iterator(expr.begin(), expr.end(), kName);
-       it != std::sregex_iterator(); ++it) {
-    names.insert(std::regex_replace(it->str(), kSuffix, ""));
+  for (size_t at = expr.find(prefix); at != std::string::npos; at = expr.find(prefix, at)) {
+    size_t end = at + prefix.size();
+    while (end < expr.size() && is_name_char(expr[end])) ++end;
+    std::string name = expr.substr(at, end - at);
+    for (const std::string suffix : {"_bucket", "_sum", "_count"}) {
+      if (name.size() > suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        name.resize(name.size() - suffix.size());
+        break;
+      }
+    }
+    if (name.size() > prefix.size()) names.insert(name);
+    at = end;
   }
   return names;
 }
