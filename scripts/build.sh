@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-$here/build}
 shift || true
 "$here/scripts/install-deps.sh" >&2
+"$here/scripts/install-node-deps.sh" >&2
 llama_dir=$("$here/scripts/build-llama.sh" | tail -n 1)
 jobs=${CARDMINT_JOBS:-$(nproc)}
 cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLAMA_CPP_DIR="$llama_dir" "$@" >&2
