@@ -10,90 +10,10 @@
 #include <map>
 #include <utility>
 
+#include "base/csv.h"
+
 namespace cardmint::price {
 namespace {
-
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-Status error_at(int line, std::string_view what) {
-  return Status::invalid_input(fmt::format("line {}: {}", line, what));
-}
-
-std::string trimmed(std::string_view text) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return std::string(text);
-}
-
-// RFC 4180 records with their first line; blank lines are skipped, CRLF and LF both end a record.
-Result<std::vector<CsvRecord>> split_records(std::string_view text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a BOM, as spreadsheets write
-  std::vector<CsvRecord> records;
-  CsvRecord record{1, {}};
-  std::string field;
-  bool in_quotes = false;
-  bool after_quote = false;  // the field was quoted and its closing quote read
-  bool record_started = false;
-  int line = 1;
-  const auto end_field = [&] {
-    record.fields.push_back(after_quote ? std::move(field) : trimmed(field));
-    field.clear();
-    after_quote = false;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          in_quotes = false;
-          after_quote = true;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-    if (c == '\n') {
-      if (record_started) {
-        end_field();
-        records.push_back(std::move(record));
-      }
-      ++line;
-      record = CsvRecord{line, {}};
-      record_started = false;
-      continue;
-    }
-    record_started = true;
-    if (c == ',') {
-      end_field();
-    } else if (c == '"') {
-      if (after_quote || !trimmed(field).empty()) {
-        return error_at(line, "a quote inside an unquoted field (quote the whole field)");
-      }
-      field.clear();
-      in_quotes = true;
-    } else if (after_quote) {
-      if (c != ' ' && c != '\t') return error_at(line, "text after a field's closing quote");
-    } else {
-      field += c;
-    }
-  }
-  if (in_quotes) return error_at(record.line, "a quoted field is not closed");
-  if (record_started) {
-    end_field();
-    records.push_back(std::move(record));
-  }
-  return records;
-}
 
 constexpr std::array<std::string_view, 7> kColumns = {"card_id", "printing", "currency", "low",
                                                       "mid",     "high",     "market"};
@@ -114,18 +34,18 @@ Result<std::array<std::size_t, kColumns.size()>> read_header(const CsvRecord& he
     const std::string name = lower(header.fields[i]);
     auto column = std::find(kColumns.begin(), kColumns.end(), name);
     if (column == kColumns.end()) {
-      return error_at(header.line, fmt::format("unknown column \"{}\"; the header is {}",
-                                               header.fields[i], fmt::join(kColumns, ",")));
+      return csv_error(header.line, fmt::format("unknown column \"{}\"; the header is {}",
+                                                header.fields[i], fmt::join(kColumns, ",")));
     }
     auto& slot = found[static_cast<std::size_t>(column - kColumns.begin())];
-    if (slot) return error_at(header.line, fmt::format("column \"{}\" appears twice", name));
+    if (slot) return csv_error(header.line, fmt::format("column \"{}\" appears twice", name));
     slot = i;
   }
   std::array<std::size_t, kColumns.size()> index{};
   for (std::size_t c = 0; c < kColumns.size(); ++c) {
     if (!found[c]) {
-      return error_at(header.line, fmt::format("no \"{}\" column; the header is {}", kColumns[c],
-                                               fmt::join(kColumns, ",")));
+      return csv_error(header.line, fmt::format("no \"{}\" column; the header is {}", kColumns[c],
+                                                fmt::join(kColumns, ",")));
     }
     index[c] = *found[c];
   }
@@ -139,9 +59,9 @@ Result<std::optional<double>> read_figure(int line, std::string_view column,
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::fixed);
   if (ec != std::errc() || ptr != end || !std::isfinite(value) || value < 0) {
-    return error_at(line, fmt::format("{} \"{}\" is not a price (a number like 12.50, no currency "
-                                      "sign or thousands separator)",
-                                      column, text));
+    return csv_error(line, fmt::format("{} \"{}\" is not a price (a number like 12.50, no currency "
+                                       "sign or thousands separator)",
+                                       column, text));
   }
   return std::optional<double>(value);
 }
@@ -159,14 +79,14 @@ Result<PriceListRow> read_row(const CsvRecord& record,
   row.line = record.line;
   row.card_id = field(kCardId);
   if (!is_card_id(row.card_id)) {
-    return error_at(record.line, "card_id is empty, too long or holds control characters");
+    return csv_error(record.line, "card_id is empty, too long or holds control characters");
   }
   std::optional<catalog::Finish> finish = catalog::parse_finish(lower(field(kPrinting)));
   if (!finish) {
-    return error_at(record.line,
-                    fmt::format("printing \"{}\" is not one of normal, holo, reverse holo, first "
-                                "edition",
-                                field(kPrinting)));
+    return csv_error(record.line,
+                     fmt::format("printing \"{}\" is not one of normal, holo, reverse holo, first "
+                                 "edition",
+                                 field(kPrinting)));
   }
   row.finish = *finish;
   row.currency = field(kCurrency);
@@ -175,8 +95,8 @@ Result<PriceListRow> read_row(const CsvRecord& record,
       [](unsigned char c) { return static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c); });
   if (row.currency.size() != 3 || !std::all_of(row.currency.begin(), row.currency.end(),
                                                [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    return error_at(record.line, fmt::format("currency \"{}\" is not a three-letter code like USD",
-                                             field(kCurrency)));
+    return csv_error(record.line, fmt::format("currency \"{}\" is not a three-letter code like USD",
+                                              field(kCurrency)));
   }
   for (auto [column, target] : {std::pair{kLow, &row.low}, std::pair{kMid, &row.mid},
                                 std::pair{kHigh, &row.high}, std::pair{kMarket, &row.market}}) {
@@ -186,7 +106,7 @@ Result<PriceListRow> read_row(const CsvRecord& record,
     *target = *figure;
   }
   if (!row.market && !row.mid) {
-    return error_at(record.line, "give a market or a mid price (the one a scan shows)");
+    return csv_error(record.line, "give a market or a mid price (the one a scan shows)");
   }
   return row;
 }
@@ -194,7 +114,7 @@ Result<PriceListRow> read_row(const CsvRecord& record,
 }  // namespace
 
 Result<std::vector<PriceListRow>> parse_price_list_csv(std::string_view text) {
-  Result<std::vector<CsvRecord>> records = split_records(text);
+  Result<std::vector<CsvRecord>> records = read_csv_records(text);
   if (!records.ok()) return records.status();
   if (records->empty()) {
     return Status::invalid_input(
@@ -209,15 +129,16 @@ Result<std::vector<PriceListRow>> parse_price_list_csv(std::string_view text) {
   for (std::size_t r = 1; r < records->size(); ++r) {
     const CsvRecord& record = (*records)[r];
     if (record.fields.size() != records->front().fields.size()) {
-      return error_at(record.line, fmt::format("{} fields; the header has {}", record.fields.size(),
-                                               records->front().fields.size()));
+      return csv_error(record.line,
+                       fmt::format("{} fields; the header has {}", record.fields.size(),
+                                   records->front().fields.size()));
     }
     Result<PriceListRow> row = read_row(record, *index);
     if (!row.ok()) return row.status();
     auto [seen, inserted] = first_line.emplace(std::pair{row->card_id, row->finish}, row->line);
     if (!inserted) {
-      return error_at(row->line, fmt::format("{} {} is already priced on line {}", row->card_id,
-                                             catalog::finish_name(row->finish), seen->second));
+      return csv_error(row->line, fmt::format("{} {} is already priced on line {}", row->card_id,
+                                              catalog::finish_name(row->finish), seen->second));
     }
     rows.push_back(std::move(*row));
   }
