@@ -12,6 +12,7 @@
 #include "cli/bench_vlm_command.h"
 #include "cli/catalog_command.h"
 #include "cli/cluster_command.h"
+#include "cli/collection_command.h"
 #include "cli/eval_command.h"
 #include "cli/make_test_model_command.h"
 #include "cli/prices_command.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_eval_command(app);
   cardmint::cli::register_make_test_model_command(app);
   cardmint::cli::register_prices_command(app);
+  cardmint::cli::register_collection_command(app);
   cardmint::cli::register_cluster_command(app);
   CLI::App* bench = app.add_subcommand("bench", "benchmarks, side by side in one run");
   bench->require_subcommand(1);
