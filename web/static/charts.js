@@ -24,17 +24,31 @@ export function niceTicks(min, max, count = 5, integer = false) {
   return ticks;
 }
 
-function timeLabel(t) {
+const SECOND = 1000;
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600].map((s) => s * SECOND);
+
+// Time ticks on round seconds, minutes or hours within [t0, t1], about `count` of them.
+export function timeTicks(t0, t1, count = 4) {
+  const raw = (t1 - t0) / Math.max(1, count);
+  const step = TIME_STEPS.find((s) => s >= raw) ?? TIME_STEPS[TIME_STEPS.length - 1];
+  const ticks = [];
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) ticks.push(t);
+  return { ticks, step };
+}
+
+function timeLabel(t, step) {
   const d = new Date(t);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const minutes = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return step < 60 * SECOND ? `${minutes}:${pad(d.getSeconds())}` : minutes;
 }
 
 // Draws into `container` (replacing what was there):
 //   series: [{name, color?, points: [[t_ms, value|null], ...]}]  (null: a gap)
 //   yLabel: the y axis' title; yFormat(v): tick text; yMax: a fixed top (e.g. 1 for a share);
-//   integer: whole-number ticks; xLabel: the x axis' title (default "time")
-export function lineChart(container, { series, yLabel = '', yFormat = String, yMax, integer = false, xLabel = 'time' }) {
+//   integer: whole-number ticks; xLabel: the x axis' title (default "time");
+//   xDomain: [t0, t1], so charts side by side share one time axis (default: the points' span)
+export function lineChart(container, { series, yLabel = '', yFormat = String, yMax, integer = false, xLabel = 'time', xDomain }) {
   const points = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p[1])));
   const root = svg('svg', {
     class: 'chart',
@@ -46,8 +60,8 @@ export function lineChart(container, { series, yLabel = '', yFormat = String, yM
   const plotH = H - PAD.top - PAD.bottom;
 
   const ts = points.map((p) => p[0]);
-  const t0 = ts.length ? Math.min(...ts) : Date.now() - 60_000;
-  let t1 = ts.length ? Math.max(...ts) : Date.now();
+  const t0 = xDomain ? xDomain[0] : ts.length ? Math.min(...ts) : Date.now() - 60_000;
+  let t1 = xDomain ? xDomain[1] : ts.length ? Math.max(...ts) : Date.now();
   if (t1 <= t0) t1 = t0 + 1000;
   const top = yMax ?? Math.max(0, ...points.map((p) => p[1]));
   const yTicks = niceTicks(0, top > 0 ? top : 1, 4, integer);
@@ -61,12 +75,12 @@ export function lineChart(container, { series, yLabel = '', yFormat = String, yM
       svg('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, yFormat(v)),
     );
   }
-  const xTickCount = 4;
-  for (let i = 0; i <= xTickCount; i++) {
-    const t = t0 + ((t1 - t0) * i) / xTickCount;
+  const { ticks: xTicks, step } = timeTicks(t0, t1, 5);
+  for (const t of xTicks) {
+    const anchor = x(t) < PAD.left + 24 ? 'start' : x(t) > W - PAD.right - 24 ? 'end' : 'middle';
     root.append(
       svg('line', { class: 'axis', x1: x(t), x2: x(t), y1: PAD.top + plotH, y2: PAD.top + plotH + 4 }),
-      svg('text', { x: x(t), y: PAD.top + plotH + 16, 'text-anchor': i === 0 ? 'start' : i === xTickCount ? 'end' : 'middle' }, timeLabel(t)),
+      svg('text', { x: x(t), y: PAD.top + plotH + 16, 'text-anchor': anchor }, timeLabel(t, step)),
     );
   }
   root.append(

@@ -92,7 +92,7 @@ function renderNow(stats) {
 }
 
 // One latency chart for all sources together and one per source that answered.
-function renderLatency(points) {
+function renderLatency(points, xDomain) {
   const sources = [...new Set(points.flatMap((p) => Object.keys(p.latency_ms.by_source || {})))].sort();
   const anchor = $('#latency-charts-anchor');
   const wanted = ['(all)', ...sources];
@@ -115,22 +115,27 @@ function renderLatency(points) {
       })),
       yLabel: 'ms',
       yFormat: (v) => number(v),
+      xDomain,
     });
   }
 }
 
 function renderHistory(points) {
-  renderLatency(points);
+  // Every chart on one time axis: the whole history's.
+  const xDomain = points.length ? [points[0].t, Math.max(points[points.length - 1].t, points[0].t + 1000)] : undefined;
+  renderLatency(points, xDomain);
   lineChart($('#chart-hit'), {
     series: [{ name: 'hit rate', points: points.map((p) => [p.t, p.hit_rate]) }],
     yLabel: 'share',
     yMax: 1,
     yFormat: (v) => percent(v),
+    xDomain,
   });
   lineChart($('#chart-cards'), {
     series: [{ name: 'cards / hour', color: '#1f5fbf', points: points.map((p) => [p.t, p.cards_per_hour]) }],
     yLabel: 'cards / hour',
     yFormat: (v) => number(v),
+    xDomain,
   });
   lineChart($('#chart-queue'), {
     series: [
@@ -140,6 +145,7 @@ function renderHistory(points) {
     yLabel: 'requests',
     integer: true,
     yFormat: (v) => number(v),
+    xDomain,
   });
 }
 

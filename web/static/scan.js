@@ -11,7 +11,7 @@ const STAGES = ['detected', 'quick', 'identified', 'complete'];
 
 // What tests and curious operators can read: every stage the page showed, in order.
 const stageLog = [];
-window.cardmint = { stageLog };
+window.cardmint = { stageLog, captures: 0 };
 
 const state = {
   session: '',
@@ -96,6 +96,8 @@ function newScan(item) {
     finish: '',
     finishes: [], // the printings the picker offers
     condition: state.defaultCondition,
+    touched: { finish: false, condition: false }, // the operator's choice wins over later events
+    confirmWhenDone: false, // Enter pressed while the answer was still coming
     quantity: 1,
     confidence: null,
     source: '',
@@ -159,6 +161,7 @@ function handleEvent(scan, name, data) {
       if (!data.card) scan.unknown = data.unknown_reason || 'no card was found in the picture';
       if (!scan.corrected) takePrice(scan, data);
       scan.status = 'verify';
+      if (scan.confirmWhenDone && scan.card) setTimeout(confirm);
       break;
     case 'price':
       if (!scan.corrected) takePrice(scan, data);
@@ -187,8 +190,8 @@ function takeAnswer(scan, data) {
     number: c.number,
     printed_total: c.printed_total,
   };
-  scan.finish = c.finish;
-  if (CONDITIONS.includes(c.condition)) scan.condition = c.condition;
+  if (!scan.touched.finish) scan.finish = c.finish;
+  if (!scan.touched.condition && CONDITIONS.includes(c.condition)) scan.condition = c.condition;
   scan.finishes = finishesFromCandidates(scan);
   if (!sameCard) loadPrintings(scan);
 }
@@ -323,10 +326,19 @@ function setQuantity(n) {
   render();
 }
 
+function setCondition(condition) {
+  const scan = state.current;
+  if (!scan) return;
+  scan.condition = condition;
+  scan.touched.condition = true;
+  render();
+}
+
 function setFinish(finish) {
   const scan = state.current;
   if (!scan || !scan.card || finish === scan.finish) return;
   scan.finish = finish;
+  scan.touched.finish = true;
   refreshPrice(scan);
   render();
 }
@@ -335,11 +347,17 @@ function setFinish(finish) {
 // Verdicts
 
 function canConfirm(scan) {
-  return !!(scan && scan.card && (scan.status === 'verify' || scan.status === 'scanning' || scan.corrected));
+  return !!(scan && scan.card && (scan.status === 'verify' || scan.corrected));
 }
 
 async function confirm() {
   const scan = state.current;
+  if (scan && scan.status === 'scanning' && !scan.corrected) {
+    // The answer is still coming (a better model may be checking it): confirm once it is there.
+    scan.confirmWhenDone = true;
+    render();
+    return;
+  }
   if (!canConfirm(scan) || scan.status === 'saving') return;
   scan.status = 'saving';
   render();
@@ -366,9 +384,18 @@ async function confirm() {
   }
 }
 
+// "Baltoy · Holon Phantoms 59/110 · normal · near mint"
+function describeEntry(e) {
+  return `${e.name} · ${e.set_name} ${cardNumber(e.number, e.printed_total)} · ${e.finish} · ${e.condition}`;
+}
+
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function showAdded(answer, quantity) {
   const e = answer.entry;
-  const what = `${e.name} · ${e.set_name} ${cardNumber(e.number, e.printed_total)} · ${e.finish} · ${e.condition}`;
+  const what = describeEntry(e);
   if (answer.merged) {
     notice('merged', `Already in collection: now ×${e.quantity}`, `${what} (was ×${answer.quantity_before}, +${quantity})`);
   } else {
@@ -388,8 +415,8 @@ async function undo() {
   try {
     const answer = await api.undo(state.session);
     const u = answer.undone;
-    const left = u.entry && u.entry_id && u.entry.quantity > 0 ? `now ×${u.entry.quantity}` : 'removed';
-    notice('undone', `Undone: ${u.entry ? u.entry.name : 'card'} −${u.quantity}`, left);
+    const left = u.entry && u.entry_id && u.entry.quantity > 0 ? `now ×${u.entry.quantity}` : 'no longer in the collection';
+    notice('undone', `Undone: ${u.entry ? u.entry.name : 'card'} −${u.quantity}`, u.entry ? `${describeEntry(u.entry)} — ${left}` : left);
     showSummaries(answer);
   } catch (err) {
     notice(err.status === 404 ? 'info' : 'error', err.status === 404 ? 'Nothing to undo in this session' : `Undo failed: ${describeError(err)}`);
@@ -415,15 +442,32 @@ function notice(kind, title, detail = '') {
 // ---------------------------------------------------------------------------------------------
 // The session list
 
+const SESSION_EVENTS = 10000; // every add of a session (hundreds an hour), for its totals
+const SESSION_ROWS = 200; // the rows the list shows
+
+// What this session added: its adds' quantities, each at its entry's price. (The service's
+// session summary counts the entries first scanned in the session instead, which leaves out a
+// card merged into an entry an earlier session made.)
+function sessionTotals(events) {
+  let cards = 0;
+  let value = 0;
+  for (const ev of events) {
+    cards += ev.quantity;
+    if (ev.entry && Number.isFinite(ev.entry.price)) value += ev.quantity * ev.entry.price;
+  }
+  return { cards, total_value: value };
+}
+
 let sessionRefresh = 0;
 async function refreshSession() {
   const ticket = ++sessionRefresh;
   const session = state.session;
   try {
-    const answer = await api.sessionEvents(session, 100);
+    const answer = await api.sessionEvents(session, SESSION_EVENTS);
     if (ticket !== sessionRefresh) return;
-    renderSessionList(answer.events || []);
-    renderSessionSummary(answer.summary);
+    const events = answer.events || [];
+    renderSessionList(events.slice(0, SESSION_ROWS));
+    renderSessionSummary(sessionTotals(events));
   } catch (err) {
     if (ticket !== sessionRefresh) return;
     renderSessionList([]);
@@ -439,20 +483,19 @@ async function refreshSession() {
 }
 
 function showSummaries(answer) {
-  if (answer.session_summary) renderSessionSummary(answer.session_summary);
   if (answer.summary) renderCollectionSummary(answer.summary);
 }
 
 function renderSessionSummary(summary) {
   const cards = summary ? summary.cards : 0;
-  $('#session-count').textContent = `${cards} card${cards === 1 ? '' : 's'}`;
+  $('#session-count').textContent = plural(cards, 'card');
   $('#session-count').dataset.count = String(cards);
   $('#session-value').textContent = summary ? `${money(summary.total_value)} this session` : '';
 }
 
 function renderCollectionSummary(summary) {
   if (!summary) return;
-  $('#collection-summary').textContent = `Whole collection: ${summary.cards} cards in ${summary.entries} entries · ${money(summary.total_value)}`;
+  $('#collection-summary').textContent = `Whole collection: ${plural(summary.cards, 'card')} in ${plural(summary.entries, 'entry', 'entries')} · ${money(summary.total_value)}`;
 }
 
 function renderSessionList(events) {
@@ -542,15 +585,19 @@ function render() {
 
   // Name as soon as the quick read has it; set and number once identified; price once complete.
   const card = scan.card;
-  $('#card-name').textContent = card ? card.name : scan.name;
+  // Unknown at the end: the quick read's name is not an answer, so it is not shown as one.
+  $('#card-name').textContent = card ? card.name : scan.unknown ? 'Unknown card' : scan.name;
+  $('#card-name').dataset.unknown = String(!card && !!scan.unknown);
   $('#card-set').textContent = card ? setLine(card) : '';
   $('#card-price').textContent = priceText(scan);
   $('#card-price').dataset.status = scan.price.status;
+  // A correction is the operator's word: the service's confidence no longer applies to it.
   const conf = Number.isFinite(scan.confidence) && !scan.corrected ? scan.confidence : null;
-  $('#card-confidence').textContent = scan.corrected ? 'corrected by you' : conf === null ? '' : percent(conf);
+  $('#card-confidence').textContent = scan.corrected ? '—' : conf === null ? '' : percent(conf);
+  $('#confidence-bar').parentElement.hidden = conf === null;
   $('#confidence-bar').style.width = conf === null ? '0' : `${Math.round(conf * 100)}%`;
   $('#confidence-bar').dataset.level = conf === null ? '' : conf >= 0.85 ? 'high' : conf >= 0.6 ? 'mid' : 'low';
-  $('#card-source').textContent = scan.corrected ? 'you' : scan.source;
+  $('#card-source').textContent = scan.corrected ? `${scan.source || 'nobody'}, corrected by you` : scan.source;
 
   const unknown = $('#unknown');
   unknown.hidden = !scan.unknown || !!scan.card;
@@ -558,7 +605,7 @@ function render() {
     clear(unknown).append(
       h('strong', {}, 'Unknown card'),
       h('span', {}, ` — ${scan.unknown}. `),
-      h('span', {}, 'Pick a match below, search the catalog (/), or skip (Esc).'),
+      h('span', {}, `${alternativesOf(scan).length ? 'Pick a match below, s' : 'S'}earch the catalog (/), or skip (Esc).`),
     );
   }
 
@@ -579,7 +626,7 @@ function render() {
   fillSelect($('#condition'), CONDITIONS, scan.condition);
   fillSelect($('#printing'), scan.finishes, scan.finish);
   $('#printing').disabled = !card;
-  $('#confirm').disabled = !canConfirm(scan) || scan.status === 'saving';
+  $('#confirm').disabled = !(canConfirm(scan) || (scan.status === 'scanning' && scan.card)) || scan.status === 'saving';
   $('#skip').disabled = false;
 }
 
@@ -592,6 +639,7 @@ function setLine(card) {
 function statusText(scan) {
   if (scan.status === 'failed') return `Failed: ${scan.error}`;
   if (scan.status === 'saving') return 'Saving…';
+  if (scan.confirmWhenDone && scan.status === 'scanning') return 'Confirming as soon as the answer is complete…';
   if (scan.corrected) return 'Corrected — confirm with Enter.';
   if (scan.status === 'verify') {
     if (!scan.card) return 'Unknown — pick or search the card, or skip.';
@@ -687,6 +735,7 @@ function renderSearch(message) {
     );
   });
   list.hidden = false;
+  list.scrollIntoView({ block: 'nearest' });
   $('#search').setAttribute('aria-expanded', 'true');
   if (search.active >= 0) $('#search').setAttribute('aria-activedescendant', `search-option-${search.active}`);
 }
@@ -699,6 +748,8 @@ function choose(index) {
   $('#search').blur();
   if (!state.current) return notice('info', 'Scan a card first, then correct it');
   pickCard(state.current, card, state.current.finish);
+  // Back to the card, which the open list may have scrolled away.
+  requestAnimationFrame(() => window.scrollTo({ top: $('#result').getBoundingClientRect().top + window.scrollY - 12 }));
   notice('info', 'Corrected', `${card.name} · ${card.set_name} ${cardNumber(card.number, card.printed_total)}`);
 }
 
@@ -757,10 +808,7 @@ function onKey(e) {
   else if (key === '+' || key === '=') scan && setQuantity(scan.quantity + 1);
   else if (key === '-' || key === '_') scan && setQuantity(scan.quantity - 1);
   else if (key === 'c' || key === 'C') {
-    if (scan) {
-      scan.condition = cycle(CONDITIONS, scan.condition, key === 'C' ? -1 : 1);
-      render();
-    }
+    if (scan) setCondition(cycle(CONDITIONS, scan.condition, key === 'C' ? -1 : 1));
   } else if (key === 'p' || key === 'P') scan && setFinish(cycle(scan.finishes, scan.finish, key === 'P' ? -1 : 1));
   else if (key === 'u') undo();
   else if (key === 'o') $('#file-input').click();
@@ -783,7 +831,10 @@ const camera = new Camera({
   video: $('#camera-video'),
   frame: $('#camera-frame'),
   hint: $('#camera-hint'),
-  onCapture: (blob) => enqueue(blob, `camera ${++captureCount}`),
+  onCapture: (blob) => {
+    window.cardmint.captures = ++captureCount;
+    enqueue(blob, `camera ${captureCount}`);
+  },
 });
 
 function showMode(mode) {
@@ -892,11 +943,7 @@ function init() {
   $('#qty-minus').addEventListener('click', () => state.current && setQuantity(state.current.quantity - 1));
   $('#qty-plus').addEventListener('click', () => state.current && setQuantity(state.current.quantity + 1));
   $('#quantity').addEventListener('change', (e) => setQuantity(e.target.value));
-  $('#condition').addEventListener('change', (e) => {
-    if (!state.current) return;
-    state.current.condition = e.target.value;
-    render();
-  });
+  $('#condition').addEventListener('change', (e) => setCondition(e.target.value));
   $('#printing').addEventListener('change', (e) => setFinish(e.target.value));
 
   $('#search').addEventListener('input', onSearchInput);
@@ -912,6 +959,12 @@ function init() {
   });
 
   document.addEventListener('keydown', onKey);
+  // A clicked button gives the focus back, so Enter confirms the card next and does not press
+  // that button again (Start camera, New session, ...).
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest('button, a.button');
+    if (button) setTimeout(() => button.blur());
+  });
   renderIdle();
 }
 
