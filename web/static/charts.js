@@ -44,7 +44,8 @@ function timeLabel(t, step) {
 }
 
 // Draws into `container` (replacing what was there):
-//   series: [{name, color?, points: [[t_ms, value|null], ...]}]  (null: a gap)
+//   series: [{name, color?, dash?, points: [[t_ms, value|null], ...]}]  (null: a gap; dash: an
+//   SVG dash array, so a line that lies on another still shows)
 //   yLabel: the y axis' title; yFormat(v): tick text; yMax: a fixed top (e.g. 1 for a share);
 //   integer: whole-number ticks; xLabel: the x axis' title (default "time");
 //   xDomain: [t0, t1], so charts side by side share one time axis (default: the points' span)
@@ -104,6 +105,7 @@ export function lineChart(container, { series, yLabel = '', yFormat = String, yM
         svg('polyline', {
           class: 'series',
           stroke: color,
+          'stroke-dasharray': s.dash,
           points: r.join(' '),
           dataset: { series: s.name, count: r.length },
         }),
@@ -119,6 +121,10 @@ export function lineChart(container, { series, yLabel = '', yFormat = String, yM
   }
 
   const legend = h('div', { class: 'legend' },
-    series.map((s, i) => h('span', {}, h('i', { style: `background:${s.color || PALETTE[i % PALETTE.length]}` }), s.name)));
+    series.map((s, i) => {
+      const color = s.color || PALETTE[i % PALETTE.length];
+      const swatch = s.dash ? `background:repeating-linear-gradient(90deg,${color} 0 5px,transparent 5px 8px)` : `background:${color}`;
+      return h('span', {}, h('i', { style: swatch }), s.name);
+    }));
   clear(container).append(root, legend);
 }

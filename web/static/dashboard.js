@@ -6,10 +6,11 @@ import { $, clear, h, ms, number, percent } from './dom.js';
 
 const POLL_MS = 2000;
 const STALE_MS = 3 * POLL_MS;
+// p99 dashed: with few scans it often equals p90, which then shows through its gaps.
 const LATENCY_SERIES = [
   ['p50', '#0b8a66'],
   ['p90', '#1f5fbf'],
-  ['p99', '#c2410c'],
+  ['p99', '#c2410c', '7 5'],
 ];
 
 // When /stats/history cannot be had, the page keeps its own points from /stats polls.
@@ -105,9 +106,10 @@ function renderLatency(points, xDomain) {
     }
     const of = (p) => (source === '(all)' ? p.latency_ms.overall : (p.latency_ms.by_source || {})[source]);
     lineChart(panel.querySelector('.chart-host'), {
-      series: LATENCY_SERIES.map(([q, color]) => ({
+      series: LATENCY_SERIES.map(([q, color, dash]) => ({
         name: q,
         color,
+        dash,
         points: points.map((p) => {
           const s = of(p);
           return [p.t, s && s.count ? s[q] : null];

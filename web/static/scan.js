@@ -650,7 +650,7 @@ function statusText(scan) {
 }
 
 function priceText(scan) {
-  if (!scan.card) return '';
+  if (!scan.card) return scan.status === 'scanning' ? '' : '—';
   const p = scan.price;
   switch (p.status) {
     case 'ok':
