@@ -39,6 +39,7 @@ let browser;
 let cameraBrowser;
 let page;
 let tmp;
+let data; // the catalog and price list prepareData() made
 fs.mkdirSync(args.screenshots, { recursive: true });
 
 async function shot(name) {
@@ -131,7 +132,7 @@ function csvFields(line) {
 before(async () => {
   assert.ok(truth, 'data/devset/manifest.jsonl has no 0006.jpg');
   tmp = makeTempDir();
-  const data = prepareData({
+  data = prepareData({
     cli: args.cli,
     sourceDir: args['source-dir'],
     dir: tmp,
@@ -419,4 +420,39 @@ test('the webcam: a card laid in the frame is captured once when still, recognis
   await cam.waitForSelector('#session-count[data-count="1"]');
   await cam.click('#camera-toggle'); // stop
   assert.equal(await cam.getAttribute('#camera-frame', 'data-state'), 'off');
+});
+
+test('the dashboard turns red while the slow-request alert fires', async () => {
+  // A second cardmintd whose alert fires on any answer slower than 1 ms, i.e. on every one.
+  const slow = await Cardmintd.start({
+    binary: args.cardmintd,
+    flags: ['--catalog-db', data.catalog, '--threads', '1', '--cache-size', '0',
+      '--alert-slow-ms', '1', '--alert-window', '1', '--alert-slow-share', '0'],
+    env: {
+      COLLECTION_DB: path.join(tmp, 'collection-alert.sqlite'),
+      STATS_HISTORY_INTERVAL_MS: '500',
+      WEB_ROOT: path.join(args['source-dir'], 'web'),
+    },
+    logPath: path.join(tmp, 'cardmintd-alert.log'),
+  });
+  try {
+    await slow.waitReady(60_000);
+    await page.goto(slow.url + '/dashboard');
+    await page.waitForSelector('#tile-alerts[data-level="ok"]');
+    assert.equal(await page.isVisible('#alert-banner'), false);
+    const res = await fetch(`${slow.url}/recognize`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'image/jpeg' },
+      body: fs.readFileSync(PHOTO),
+      signal: AbortSignal.timeout(60_000),
+    });
+    assert.equal(res.status, 200, await res.text());
+    await page.waitForSelector('#alert-banner', { state: 'visible', timeout: 10_000 });
+    assert.match(await page.innerText('#alert-banner'), /Slow requests — firing/);
+    assert.equal(await page.innerText('#tile-alerts [data-value]'), '1 firing');
+    assert.equal(await page.getAttribute('[data-alert="slow_requests"] .state-pill', 'data-firing'), 'true');
+    await shot('13-alert-firing');
+  } finally {
+    await slow.stop(10_000);
+  }
 });

@@ -2,7 +2,7 @@
 // of them over time) every couple of seconds and redraws big numbers, charts and alerts.
 import { api } from './api.js';
 import { lineChart } from './charts.js';
-import { $, clear, h, ms, number, percent } from './dom.js';
+import { $, clear, h, ms, number, percent, plural } from './dom.js';
 
 const POLL_MS = 2000;
 const STALE_MS = 3 * POLL_MS;
@@ -46,7 +46,7 @@ function setTile(id, value, sub, level) {
 
 const ALERT_TEXT = {
   slow_requests: (a) =>
-    `${percent(a.share)} of the last ${a.observed} scans took over ${ms(a.slow_ms)} (limit ${percent(a.max_share)})`,
+    `${percent(a.share)} of the last ${plural(a.observed, 'scan')} took over ${ms(a.slow_ms)} (limit ${percent(a.max_share)})`,
 };
 
 function describeAlert(name, alert) {
@@ -62,12 +62,12 @@ function renderNow(stats) {
   const overall = (stats.latency_ms && stats.latency_ms.overall) || {};
   const count = overall.count || 0;
   setTile('tile-p50', count ? ms(overall.p50) : '—', count ? `p90 ${ms(overall.p90)}` : 'no scans yet');
-  setTile('tile-p99', count ? ms(overall.p99) : '—', `over the last ${number(count)} scans`);
+  setTile('tile-p99', count ? ms(overall.p99) : '—', `over the last ${plural(count, 'scan')}`);
   setTile('tile-cards', number(stats.cards_per_hour || 0), 'cards identified, at the recent pace');
   setTile('tile-hit', percent(stats.hit_rate || 0), 'answered from the cache');
   // /stats counts the request that asks for it among those in flight; the page leaves it out.
   const inFlight = Math.max(0, (stats.in_flight || 0) - 1);
-  setTile('tile-queue', number(queueDepth(stats)), `${number(inFlight)} request${inFlight === 1 ? '' : 's'} in flight`);
+  setTile('tile-queue', number(queueDepth(stats)), `${plural(inFlight, 'request')} in flight`);
 
   const alerts = Object.entries(stats.alerts || {});
   const firing = alerts.filter(([, a]) => a.firing);

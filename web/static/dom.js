@@ -53,6 +53,11 @@ export function number(value, digits = 0) {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
+// "1 card", "3 cards"; `many` for the irregular: plural(n, 'entry', 'entries').
+export function plural(n, one, many = `${one}s`) {
+  return `${number(n)} ${n === 1 ? one : many}`;
+}
+
 // "59/110", or "59" for a set that prints no total.
 export function cardNumber(number, printedTotal) {
   if (!number) return '';

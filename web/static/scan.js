@@ -3,7 +3,7 @@
 // every step has a key, shown on the page.
 import { ApiError, api, recognizeStream } from './api.js';
 import { Camera } from './camera.js';
-import { $, cardNumber, clear, h, money, ms, percent } from './dom.js';
+import { $, cardNumber, clear, h, money, ms, percent, plural } from './dom.js';
 
 const CONDITIONS = ['mint', 'near mint', 'lightly played', 'moderately played', 'heavily played', 'damaged'];
 const FINISHES = ['normal', 'holo', 'reverse holo', 'first edition'];
@@ -387,10 +387,6 @@ async function confirm() {
 // "Baltoy · Holon Phantoms 59/110 · normal · near mint"
 function describeEntry(e) {
   return `${e.name} · ${e.set_name} ${cardNumber(e.number, e.printed_total)} · ${e.finish} · ${e.condition}`;
-}
-
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function showAdded(answer, quantity) {
