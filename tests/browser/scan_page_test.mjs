@@ -1,7 +1,8 @@
 // The scan page and the dashboard in the real Chromium against the real cardmintd (OCR, SQLite
 // catalog, collection and price list; no model, no mock): a devset photo uploaded, its answer
 // shown stage by stage, confirmed with the keyboard, scanned again and merged, undone, exported
-// as TCGplayer CSV; a wrong card corrected through the catalog search; the dashboard's charts.
+// as TCGplayer CSV and imported back; a photo without a card; a wrong card corrected through the
+// catalog search; the webcam's auto-capture; the dashboard's charts and its alert.
 //
 //   node scan_page_test.mjs --cardmintd PATH --cli PATH --source-dir DIR --screenshots DIR
 //
@@ -171,7 +172,7 @@ after(async () => {
   }
 });
 
-test('a scanned photo: shown stage by stage, confirmed, merged on a double scan, undone, exported', async () => {
+test('a scanned photo: shown stage by stage, confirmed, merged on a double scan, undone, exported and imported back', async () => {
   await page.goto(server.url + '/');
   assert.equal(await page.title(), 'CardMint · Scan');
   const session = await page.inputValue('#session-id');
@@ -254,6 +255,14 @@ test('a scanned photo: shown stage by stage, confirmed, merged on a double scan,
   assert.equal(cells['Card Number'], truth.printed_number);
   assert.equal(cells.Printing, 'Normal');
   assert.equal(cells.Condition, 'Near Mint');
+
+  // The same file back through the page's import chooser: one more copy of the card.
+  await page.setInputFiles('#import-file', file);
+  await page.waitForSelector('#import-result[data-kind="ok"]');
+  assert.match(await page.innerText('#import-result'), /export\.csv: 1 added \(tcgplayer\)/);
+  await page.waitForFunction(() => /^Whole collection: 2 cards in 1 entry/.test(document.querySelector('#collection-summary').textContent));
+  const whole = await server.json('/collection');
+  assert.equal(whole.summary.cards, 2, JSON.stringify(whole.summary));
 
   // 6. The dashboard: a latency chart of the source that answered, with points, and big numbers.
   await page.goto(server.url + '/dashboard');
@@ -414,9 +423,11 @@ test('the webcam: a card laid in the frame is captured once when still, recognis
   assert.equal(await cam.innerText('#card-name'), truth.name);
   assert.ok((await cam.innerText('#card-set')).includes(truth.printed_number));
   await cam.screenshot({ path: path.join(args.screenshots, '12-camera.png') });
+  // The first test left this card (same printing and condition) in the collection.
+  const before = (await server.json('/collection')).entries.find((e) => e.card_id === truth.card_id && e.condition === 'near mint');
+  assert.ok(before, 'the first test left the card in the collection');
   await cam.keyboard.press('Enter');
-  // The first test left this card (same printing and condition) in the collection at ×1.
-  assert.match(await cam.innerText('#notice[data-kind="merged"]'), /Already in collection: now ×2/);
+  assert.match(await cam.innerText('#notice[data-kind="merged"]'), new RegExp(`Already in collection: now ×${before.quantity + 1}`));
   await cam.waitForSelector('#session-count[data-count="1"]');
   await cam.click('#camera-toggle'); // stop
   assert.equal(await cam.getAttribute('#camera-frame', 'data-state'), 'off');
