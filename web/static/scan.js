@@ -72,6 +72,8 @@ function renderQueue() {
 }
 
 function nextScan() {
+  // The photo on screen goes: hundreds of scans an hour would otherwise pile up in memory.
+  if (state.current) URL.revokeObjectURL(state.current.item.url);
   const item = state.queue.shift();
   renderQueue();
   if (!item) {
@@ -633,7 +635,7 @@ function setLine(card) {
 }
 
 function statusText(scan) {
-  if (scan.status === 'failed') return `Failed: ${scan.error}`;
+  if (scan.status === 'failed') return `Failed: ${scan.error} — r retries, Esc skips.`;
   if (scan.status === 'saving') return 'Saving…';
   if (scan.confirmWhenDone && scan.status === 'scanning') return 'Confirming as soon as the answer is complete…';
   if (scan.corrected) return 'Corrected — confirm with Enter.';
@@ -807,6 +809,7 @@ function onKey(e) {
     if (scan) setCondition(cycle(CONDITIONS, scan.condition, key === 'C' ? -1 : 1));
   } else if (key === 'p' || key === 'P') scan && setFinish(cycle(scan.finishes, scan.finish, key === 'P' ? -1 : 1));
   else if (key === 'u') undo();
+  else if (key === 'r' && scan && scan.status === 'failed') startScan(scan.item);
   else if (key === 'o') $('#file-input').click();
   else if (key === ' ' && camera.running) camera.capture();
   else handled = false;
