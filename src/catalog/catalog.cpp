@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "catalog/card_name.h"
@@ -475,6 +477,108 @@ std::vector<NameMatch> Catalog::search_names(std::string_view text, int limit) c
                    impl_->index.cards_with_name(hit.id)});
   }
   return out;
+}
+
+namespace {
+
+// A search box's text as a name and a collector number: the last word holding a digit is the
+// number ("pikachu 58", "58/102", "TG05"), the rest the name.
+struct TypedQuery {
+  std::string name;
+  std::string number_line;
+};
+
+TypedQuery split_typed_query(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!word.empty()) words.push_back(std::exchange(word, {}));
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  TypedQuery q;
+  std::optional<size_t> number_word;
+  for (size_t i = words.size(); i-- > 0;) {
+    if (std::any_of(words[i].begin(), words[i].end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      number_word = i;
+      break;
+    }
+  }
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (number_word && i == *number_word) {
+      q.number_line = words[i][0] == '#' ? words[i].substr(1) : words[i];
+      continue;
+    }
+    if (!q.name.empty()) q.name += ' ';
+    q.name += words[i];
+  }
+  return q;
+}
+
+}  // namespace
+
+Result<std::vector<Card>> Catalog::search_cards(std::string_view text, int limit) const {
+  if (limit < 1) return Status::invalid_input("limit must be at least 1");
+  const TypedQuery query = split_typed_query(text);
+  const std::string name_norm = normalize_card_name(query.name);
+  std::vector<std::string> ids;
+  std::set<std::string, std::less<>> seen;
+  const auto take = [&](std::string_view id) {
+    if (static_cast<int>(ids.size()) < limit && seen.emplace(id).second) ids.emplace_back(id);
+  };
+
+  if (!query.number_line.empty()) {
+    MatchHints hints;
+    hints.top_k = limit * 4;  // a card comes once per printing
+    Result<MatchResult> matched = match(query.name, query.number_line, hints);
+    if (!matched.ok()) return matched.status();
+    for (const MatchCandidate& c : matched->candidates) {
+      // Typed, not OCR'd: a number alone is a wish list of its cards; with a name, the number
+      // only counts for cards with that name.
+      if (c.number_score <= 0 || (!name_norm.empty() && c.name_score < 0.75)) continue;
+      take(c.card.id);
+    }
+  }
+
+  ConnectionPool::Lease conn = impl_->pool->acquire();
+  // Ids of cards named `name`, or with a name that begins with it, the exact name first, newest
+  // set first.
+  const auto take_named = [&](const std::string& name, bool prefix) -> Status {
+    if (static_cast<int>(ids.size()) >= limit) return Status::ok_status();
+    Result<SqliteStmt> s = prepare_sql(
+        conn->db.get(),
+        "SELECT c.id FROM cards c JOIN sets s ON s.id = c.set_id "
+        "WHERE (c.name_norm = ?1 OR (?2 AND c.name_norm > ?1 AND c.name_norm < ?1 || x'ff')) "
+        "AND s.digital_only = 0 ORDER BY c.name_norm = ?1 DESC, s.release_date DESC, c.id "
+        "LIMIT ?3");
+    if (!s.ok()) return s.status();
+    bind_text(s->get(), 1, name);
+    bind_int(s->get(), 2, prefix ? 1 : 0);
+    bind_int(s->get(), 3, limit);
+    int rc;
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) take(column_text(s->get(), 0));
+    if (rc != SQLITE_DONE) return sqlite_status(conn->db.get(), rc, "searching card names");
+    return Status::ok_status();
+  };
+  if (!name_norm.empty()) {
+    if (Status s = take_named(name_norm, /*prefix=*/true); !s.ok()) return s;
+    for (const NameMatch& near : search_names(query.name, 3)) {
+      if (Status s = take_named(near.name_norm, /*prefix=*/false); !s.ok()) return s;
+    }
+  }
+
+  std::vector<Card> cards;
+  cards.reserve(ids.size());
+  for (const std::string& id : ids) {
+    Result<Card> card = impl_->read_card(*conn, id);
+    if (!card.ok()) return card.status();
+    cards.push_back(std::move(*card));
+  }
+  return cards;
 }
 
 Result<MatchResult> Catalog::match(std::string_view ocr_name, std::string_view ocr_number_line,

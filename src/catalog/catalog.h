@@ -186,6 +186,12 @@ class Catalog {
   // distance over trigram candidates. Scores below 0.3 are left out.
   std::vector<NameMatch> search_names(std::string_view text, int limit) const;
 
+  // Cards for a person typing in a search box (the scan page's correction): "pikac" (a name's
+  // start), "pikchu" (a misspelling), "pikachu 58", "58/102". Cards whose name and number both fit
+  // come first, then cards whose name is the text, starts with it, or is close to it, newest set
+  // first. Digital-only cards are left out. invalid_input for a limit under 1.
+  [[nodiscard]] Result<std::vector<Card>> search_cards(std::string_view text, int limit) const;
+
   // Ranks printings for an OCR'd name and number line; either may be empty (not read), then the
   // other decides alone. An empty result (confidence 0) when nothing comes close.
   [[nodiscard]] Result<MatchResult> match(std::string_view ocr_name,

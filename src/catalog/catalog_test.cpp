@@ -301,6 +301,42 @@ TEST_F(RealCatalogTest, SearchNamesRanksBestFirst) {
   EXPECT_TRUE(catalog().search_names("", 5).empty());
 }
 
+// The scan page's correction box: what a person types, not what OCR reads.
+TEST_F(RealCatalogTest, SearchCardsFindsWhatAPersonTypes) {
+  const auto ids = [&](std::string_view text, int limit) {
+    Result<std::vector<Card>> cards = catalog().search_cards(text, limit);
+    EXPECT_TRUE(cards.ok()) << cards.status().message();
+    std::vector<std::string> out;
+    if (cards.ok()) {
+      for (const Card& c : *cards) out.push_back(c.id);
+    }
+    return out;
+  };
+  // Name and number: the card itself, first.
+  ASSERT_FALSE(ids("pikachu 58/102", 5).empty());
+  EXPECT_EQ(ids("pikachu 58/102", 5).front(), "base1-58");
+  EXPECT_EQ(ids("Charizard 4", 5).front(), "base1-4");
+  // A number alone: the cards printing it, each once.
+  const std::vector<std::string> by_number = ids("58/102", 10);
+  EXPECT_NE(std::find(by_number.begin(), by_number.end(), "base1-58"), by_number.end());
+  // The start of a name: names that begin with it, the exact name ranked before longer ones.
+  const std::vector<std::string> typed = ids("pikac", 8);
+  ASSERT_EQ(typed.size(), 8u);
+  for (const std::string& id : typed) {
+    Result<Card> card = catalog().get_card(id);
+    ASSERT_TRUE(card.ok());
+    EXPECT_TRUE(card->name.starts_with("Pikachu")) << card->name;
+    EXPECT_FALSE(catalog().get_set(card->set_id)->digital_only) << "a Pocket card: " << id;
+  }
+  EXPECT_EQ(catalog().get_card(ids("pikachu", 1).front())->name, "Pikachu");
+  // A misspelling still finds the name.
+  ASSERT_FALSE(ids("charizrd", 3).empty());
+  EXPECT_EQ(catalog().get_card(ids("charizrd", 3).front())->name, "Charizard");
+  // Nothing like a card, and a bad limit.
+  EXPECT_TRUE(ids("qqqqzzzz", 5).empty());
+  EXPECT_EQ(catalog().search_cards("pikachu", 0).status().code(), StatusCode::kInvalidInput);
+}
+
 TEST_F(RealCatalogTest, MatchPicksKnownCards) {
   struct Case {
     const char* name;
