@@ -484,6 +484,8 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(
 
 session::ScanSessions& Recognizer::sessions() { return *impl_->sessions; }
 
+const catalog::Catalog& Recognizer::catalog() const { return *impl_->catalog; }
+
 void Recognizer::drain() { impl_->pool->stop_accepting(); }
 
 RecognizerStats Recognizer::stats() const {

@@ -123,6 +123,10 @@ class Recognizer {
   // The scan sessions of requests with a session id: their history and operator settings.
   session::ScanSessions& sessions();
 
+  // The catalog every answer is checked against, for the service's own lookups (search, the
+  // collection's cards). Thread-safe, as Catalog is.
+  const catalog::Catalog& catalog() const;
+
  private:
   struct Impl;
   struct Run;  // one recognition moving through the cascade

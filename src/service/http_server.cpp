@@ -10,13 +10,19 @@
 
 #include "base/log.h"
 #include "metrics/text_writer.h"
+#include "service/catalog_routes.h"
+#include "service/collection_routes.h"
 #include "service/error_response.h"
+#include "service/json_exchange.h"
 #include "service/model_loader.h"
 #include "service/price_route.h"
 #include "service/recognize_route.h"
 #include "service/request_id.h"
 #include "service/service_metrics.h"
 #include "service/session_routes.h"
+#include "service/stats_body.h"
+#include "service/stats_history.h"
+#include "service/web_page_routes.h"
 
 namespace cardmint::service {
 namespace {
@@ -49,11 +55,6 @@ RequestContext& context_of(const httplib::Request& req, httplib::Response& res) 
   RequestContext& ctx = *res.user_data.get<RequestContext>(kContextKey);
   res.set_header("X-Request-Id", ctx.id);
   return ctx;
-}
-
-void write_json(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
 }
 
 // Runs a route so that nothing escapes it: an exception becomes a 500 with a JSON body. httplib's
@@ -92,9 +93,33 @@ void log_request(const httplib::Request& req, const httplib::Response& res) {
   }
 }
 
+using CollectionHandler = void (*)(const httplib::Request&, httplib::Response&,
+                                   const CollectionRoutes&, std::string_view);
+
+void register_collection_routes(httplib::Server& server, CollectionRoutes routes) {
+  const auto route = [routes](CollectionHandler handler) {
+    return guarded([routes, handler](const httplib::Request& req, httplib::Response& res,
+                                     RequestContext& ctx) {
+      if (routes.collection == nullptr) {
+        return write_error(res, Status::unavailable("no collection is open"), ctx.id);
+      }
+      handler(req, res, routes, ctx.id);
+    });
+  };
+  server.Get("/collection", route(handle_list_collection));
+  server.Post("/collection/items", route(handle_add_to_collection));
+  server.Patch("/collection/items/:id", route(handle_update_entry));
+  server.Delete("/collection/items/:id", route(handle_remove_entry));
+  server.Post("/collection/undo", route(handle_undo));
+  server.Get("/collection/sessions/:id/events", route(handle_session_events));
+  server.Get("/collection/export", route(handle_export));
+  server.Post("/collection/import", route(handle_import));
+}
+
 void register_routes(httplib::Server& server, ServiceMetrics& metrics,
                      std::chrono::milliseconds request_timeout, const ModelLoader& models,
-                     RecognizeRouteOptions recognize_options) {
+                     RecognizeRouteOptions recognize_options, collection::Collection* collection,
+                     const StatsHistory* history) {
   recognize_options.timeout = request_timeout;
   recognize_options.on_recognized = [&metrics](const recognize::Recognition& r) {
     metrics.observe_recognition(r);
@@ -120,41 +145,28 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
              }));
 
   // What the cache holds and how it has answered; /metrics gives the same as counters.
-  server.Get(
-      "/stats", guarded([&models, &metrics](const httplib::Request&, httplib::Response& res,
-                                            RequestContext&) {
-        nlohmann::json body = nlohmann::json::object();
-        Result<recognize::Recognizer*> recognizer = models.recognizer();
-        std::optional<cache::CardCacheStats> c;
-        if (recognizer.ok()) {
-          const recognize::RecognizerStats stats = (*recognizer)->stats();
-          c = stats.cache;
-          body["model_switches"] = stats.model_switches;
-          body["answers_by_source"] = stats.answers_by_source;
-          body["cpu_queue"] = stats.cpu_queue;
-        }
-        if (c) {
-          body["cache"] = {
-              {"entries", c->entries},
-              {"references", c->references},
-              {"hits",
-               {{"bytes", c->hits_bytes}, {"exact", c->hits_exact}, {"fuzzy", c->hits_fuzzy}}},
-              {"misses", c->misses},
-              {"refused_ambiguous", c->refused_ambiguous},
-              {"refused_unconfirmed", c->refused_unconfirmed},
-              {"evictions", c->evictions},
-              {"load_ms", c->load_ms},
-              {"shared",
-               {{"hits", c->shared_hits},
-                {"received", c->shared_received},
-                {"errors", c->shared_errors},
-                {"connected", c->shared_connected}}}};
-        } else {
-          body["cache"] = nullptr;
-        }
-        metrics.add_stats(body);
-        write_json(res, 200, body);
-      }));
+  server.Get("/stats", guarded([&models, &metrics](const httplib::Request&, httplib::Response& res,
+                                                   RequestContext&) {
+               write_json(res, 200, stats_body(models, metrics));
+             }));
+  // The dashboard's charts: /stats sampled every STATS_HISTORY_INTERVAL_MS.
+  server.Get("/stats/history", guarded([history](const httplib::Request&, httplib::Response& res,
+                                                 RequestContext& ctx) {
+               if (history == nullptr) {
+                 return write_error(res, Status::unavailable("no stats history is kept"), ctx.id);
+               }
+               write_json(res, 200, history->to_json());
+             }));
+
+  server.Get("/catalog/search", guarded([&models](const httplib::Request& req,
+                                                  httplib::Response& res, RequestContext& ctx) {
+               handle_catalog_search(req, res, models, ctx.id);
+             }));
+  server.Get("/catalog/cards/:id", guarded([&models](const httplib::Request& req,
+                                                     httplib::Response& res, RequestContext& ctx) {
+               handle_catalog_card(req, res, models, ctx.id);
+             }));
+  register_collection_routes(server, {collection, &models});
 
   server.Get("/sessions/:id", guarded([&models](const httplib::Request& req, httplib::Response& res,
                                                 RequestContext& ctx) {
@@ -248,7 +260,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
   };
   install_error_handling(*server, options.max_upload_bytes, metrics);
   register_routes(*server, metrics, options.request_timeout, models,
-                  {.stream_by_default = options.stream_by_default, .pricing = options.pricing});
+                  {.stream_by_default = options.stream_by_default, .pricing = options.pricing},
+                  options.collection, options.history);
+  if (!options.web_root.empty()) {
+    if (Status s = register_web_page_routes(*server, options.web_root); !s.ok()) return s;
+  }
 
   int port = options.port;
   if (port == 0) {

@@ -1,5 +1,6 @@
 #pragma once
-// Owns the httplib::Server: registers the routes (/health, /ready, /recognize), gives every
+// Owns the httplib::Server: registers the routes (/health, /ready, /recognize, /stats, /sessions,
+// /prices, /catalog, /collection, the web page), gives every
 // response an X-Request-Id and every failure a JSON body (httplib's own 404/413/400 included), logs
 // one line per request, and runs the accept loop on its own thread. HTTP threads only parse and
 // format. Owned by one thread, the one that calls start() and stop(); the routes run on httplib's
@@ -7,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,10 +20,15 @@ namespace httplib {
 class Server;
 }  // namespace httplib
 
+namespace cardmint::collection {
+class Collection;
+}  // namespace cardmint::collection
+
 namespace cardmint::service {
 
 class ModelLoader;
 class ServiceMetrics;
+class StatsHistory;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -31,12 +38,16 @@ struct HttpServerOptions {
   bool stream_by_default = false;                // PROGRESSIVE_MODE
   std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
   ScanPriceOptions pricing;                      // prices in answers, and GET /prices/{card_id}
+  // The operator's collection (/collection...); null: those routes answer 503.
+  collection::Collection* collection = nullptr;
+  const StatsHistory* history = nullptr;  // GET /stats/history; null: 503
+  std::filesystem::path web_root;         // "/", "/dashboard", "/static/"; empty: no page
 };
 
 class HttpServer {
  public:
-  // Binds and starts serving. `models` and `metrics` must outlive the server. Errors:
-  // unavailable when the address cannot be bound.
+  // Binds and starts serving. `models`, `metrics` and what `options` points to must outlive the
+  // server. Errors: unavailable when the address cannot be bound or web_root has no page.
   [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options,
                                                                  const ModelLoader& models,
                                                                  ServiceMetrics& metrics);

@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "catalog/card.h"
 #include "service/error_response.h"
+#include "service/json_exchange.h"
+#include "service/request_params.h"
 
 namespace cardmint::service {
 namespace {
@@ -33,24 +34,15 @@ void handle_get_price(const httplib::Request& req, httplib::Response& res,
             "finish '{}' is not one of normal, holo, reverse holo, first edition", card.finish)),
         request_id);
   }
-  int wait_ms = static_cast<int>(pricing.budget.count());
-  if (req.has_param("wait_ms")) {
-    const std::string text = req.get_param_value("wait_ms");
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), wait_ms);
-    if (error != std::errc() || end != text.data() + text.size() || wait_ms < 0 ||
-        wait_ms > kMaxWaitMs) {
-      return write_error(
-          res, Status::invalid_input(fmt::format("wait_ms '{}' is not 0..{}", text, kMaxWaitMs)),
-          request_id);
-    }
-  }
+  Result<int> wait_ms =
+      int_param(req, "wait_ms", 0, kMaxWaitMs, static_cast<int>(pricing.budget.count()));
+  if (!wait_ms.ok()) return write_error(res, wait_ms.status(), request_id);
   ScanPrice price(pricing);
-  const ScanPriceState state =
-      price.wait_until(card, std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms));
+  const ScanPriceState state = price.wait_until(
+      card, std::chrono::steady_clock::now() + std::chrono::milliseconds(*wait_ms));
   nlohmann::json body = {{"card_id", card.id}, {"finish", card.finish}};
   state.write_to(body);
-  res.status = 200;
-  res.set_content(body.dump(), "application/json");
+  write_json(res, 200, body);
 }
 
 }  // namespace cardmint::service

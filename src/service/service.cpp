@@ -7,11 +7,14 @@
 
 #include "base/log.h"
 #include "cache/redis_client.h"
+#include "collection/collection.h"
 #include "price/price_service.h"
 #include "service/http_server.h"
 #include "service/model_loader.h"
 #include "service/service_metrics.h"
 #include "service/shutdown_signal.h"
+#include "service/stats_body.h"
+#include "service/stats_history.h"
 
 namespace cardmint::service {
 namespace {
@@ -60,6 +63,13 @@ Status run_service(const ServiceConfig& config) {
   ModelLoader models;
   // After the models, which it reads; before the server, whose threads record into it.
   ServiceMetrics metrics(service_metrics_options(config), models);
+  // Before the server, whose routes read them.
+  StatsHistory history({.interval = std::chrono::milliseconds(config.stats_history_interval_ms),
+                        .max_points = static_cast<std::size_t>(config.stats_history_points)},
+                       [&models, &metrics] { return stats_body(models, metrics); });
+  Result<std::unique_ptr<collection::Collection>> collection =
+      collection::Collection::open({.db_path = config.collection_db});
+  if (!collection.ok()) return collection.status();
 
   HttpServerOptions http_options;
   http_options.host = config.host;
@@ -70,6 +80,9 @@ Status run_service(const ServiceConfig& config) {
   http_options.request_timeout = std::chrono::milliseconds(config.request_timeout_ms);
   http_options.pricing.prices = prices->service.get();
   http_options.pricing.budget = std::chrono::milliseconds(config.price_budget_ms);
+  http_options.collection = collection->get();
+  http_options.history = &history;
+  http_options.web_root = config.web_root;
   Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http_options, models, metrics);
   if (!server.ok()) return server.status();
 

@@ -13,6 +13,7 @@
 
 #include "cache/card_cache.h"
 #include "catalog/catalog_import.h"
+#include "collection/collection.h"
 
 namespace cardmint::service {
 namespace {
@@ -91,16 +92,60 @@ constexpr Setting kStatsWindow{"--stats-window", "STATS_WINDOW",
                                "/stats percentiles: over the last this many recognitions"};
 constexpr Setting kStatsWindowS{"--stats-window-s", "STATS_WINDOW_S",
                                 "/stats percentiles: over recognitions at most this many s old"};
+constexpr Setting kStatsHistoryInterval{"--stats-history-interval-ms", "STATS_HISTORY_INTERVAL_MS",
+                                        "/stats/history: one point this often"};
+constexpr Setting kStatsHistoryPoints{"--stats-history-points", "STATS_HISTORY_POINTS",
+                                      "/stats/history: points kept"};
+constexpr Setting kCollectionDb{"--collection-db", "COLLECTION_DB",
+                                "the collection's SQLite file (default: beside the catalog)"};
+constexpr Setting kWebRoot{"--web-root", "WEB_ROOT",
+                           "folder of the scan page and dashboard (default: the checkout's web/)"};
 
-constexpr std::array kSettings = {
-    kCatalogDb,     kModel,       kMmproj,      kLabel,         kAccurateModel, kAccurateMmproj,
-    kAccurateLabel, kThreads,     kTiling,      kMaxNewTokens,  kConstrain,     kEscalateBelow,
-    kScanMode,      kCacheSize,   kCacheFile,   kCacheDistance, kRedisUrl,      kBatchSize,
-    kBatchTimeout,  kCpuThreads,  kProgressive, kHost,          kPort,          kMaxUpload,
-    kQueue,         kHttpThreads, kLogLevel,    kPriceProvider, kPriceApiUrl,   kPriceApiKey,
-    kPriceCsvDb,    kPriceTtl,    kPriceTimeout, kPriceBudget,
-    kLogFormat, kRequestTimeout, kAlertSlowMs, kAlertWindow, kAlertSlowShare, kStatsWindow,
-    kStatsWindowS};
+constexpr std::array kSettings = {kCatalogDb,
+                                  kModel,
+                                  kMmproj,
+                                  kLabel,
+                                  kAccurateModel,
+                                  kAccurateMmproj,
+                                  kAccurateLabel,
+                                  kThreads,
+                                  kTiling,
+                                  kMaxNewTokens,
+                                  kConstrain,
+                                  kEscalateBelow,
+                                  kScanMode,
+                                  kCacheSize,
+                                  kCacheFile,
+                                  kCacheDistance,
+                                  kRedisUrl,
+                                  kBatchSize,
+                                  kBatchTimeout,
+                                  kCpuThreads,
+                                  kProgressive,
+                                  kHost,
+                                  kPort,
+                                  kMaxUpload,
+                                  kQueue,
+                                  kHttpThreads,
+                                  kLogLevel,
+                                  kPriceProvider,
+                                  kPriceApiUrl,
+                                  kPriceApiKey,
+                                  kPriceCsvDb,
+                                  kPriceTtl,
+                                  kPriceTimeout,
+                                  kPriceBudget,
+                                  kLogFormat,
+                                  kRequestTimeout,
+                                  kAlertSlowMs,
+                                  kAlertWindow,
+                                  kAlertSlowShare,
+                                  kStatsWindow,
+                                  kStatsWindowS,
+                                  kStatsHistoryInterval,
+                                  kStatsHistoryPoints,
+                                  kCollectionDb,
+                                  kWebRoot};
 
 // The environment-only test hook has no flag.
 constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
@@ -329,6 +374,12 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   r.decimal(kAlertSlowShare, 0, 1, c.alert_slow_share);
   r.integer(kStatsWindow, 1, 1'000'000, c.stats_window);
   r.integer(kStatsWindowS, 1, 7 * 24 * 3600, c.stats_window_s);
+  r.integer(kStatsHistoryInterval, 100, 3'600'000, c.stats_history_interval_ms);
+  r.integer(kStatsHistoryPoints, 2, 100'000, c.stats_history_points);
+  c.collection_db = collection::default_collection_db(c.catalog_db).string();
+  r.text(kCollectionDb, c.collection_db);
+  c.web_root = CARDMINT_SOURCE_WEB_DIR;
+  r.text(kWebRoot, c.web_root);
   r.integer(kLoadDelay, 0, 600'000, c.load_delay_ms_for_test);
 
   if (c.model_label.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kLabel)));

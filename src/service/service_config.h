@@ -49,11 +49,12 @@ struct ServiceConfig {
   // request says stream=0 (without it, only stream=1 or Accept: text/event-stream stream).
   bool progressive_mode = false;
   // Prices (see price/price_service.h): none unless a provider or a price list is named.
-  std::string price_provider;  // --price-provider, PRICE_PROVIDER: "" (none), tcgdex, pokemontcg, csv
-  std::string price_api_url;   // --price-api-url, PRICE_API_URL: "" = the API's public URL
-  std::string price_api_key;   // --price-api-key, PRICE_API_KEY
-  std::string price_csv_db;    // --price-csv-db, PRICE_CSV_DB: the shop's list, asked first
-  int price_ttl_s = 6 * 3600;  // --price-ttl-s, PRICE_TTL_S
+  std::string
+      price_provider;  // --price-provider, PRICE_PROVIDER: "" (none), tcgdex, pokemontcg, csv
+  std::string price_api_url;    // --price-api-url, PRICE_API_URL: "" = the API's public URL
+  std::string price_api_key;    // --price-api-key, PRICE_API_KEY
+  std::string price_csv_db;     // --price-csv-db, PRICE_CSV_DB: the shop's list, asked first
+  int price_ttl_s = 6 * 3600;   // --price-ttl-s, PRICE_TTL_S
   int price_timeout_ms = 3000;  // --price-timeout-ms, PRICE_TIMEOUT_MS: one API request
   int price_budget_ms = 150;    // --price-budget-ms, PRICE_BUDGET_MS: the longest an answer waits
 
@@ -79,6 +80,18 @@ struct ServiceConfig {
   double alert_slow_share = 0.1;  // --alert-slow-share, ALERT_SLOW_SHARE
   int stats_window = 1000;        // --stats-window, STATS_WINDOW: recognitions /stats summarises
   int stats_window_s = 900;       // --stats-window-s, STATS_WINDOW_S: ... at most this old
+
+  // --stats-history-interval-ms, STATS_HISTORY_INTERVAL_MS: how often /stats/history (the
+  // dashboard's charts) takes a point; STATS_HISTORY_POINTS: how many it keeps.
+  int stats_history_interval_ms = 5000;
+  int stats_history_points = 720;
+
+  // The operator's collection (collection/collection.h): --collection-db, COLLECTION_DB. Default:
+  // collection.sqlite beside the catalog.
+  std::string collection_db;
+  // --web-root, WEB_ROOT: the folder of the scan page and dashboard (index.html, dashboard.html,
+  // static/). Default: the checkout's web/.
+  std::string web_root;
 
   // Test-only (CARDMINT_LOAD_DELAY_MS_FOR_TEST, no flag): sleep before loading the models, so a
   // test can watch /ready say "loading".

@@ -7,6 +7,7 @@
 
 #include "recognize/recognizer.h"
 #include "service/error_response.h"
+#include "service/json_exchange.h"
 #include "service/model_loader.h"
 #include "session/scan_sessions.h"
 
@@ -54,8 +55,7 @@ void write_session(httplib::Response& res, const session::ScanSessions& sessions
     write_error(res, Status::not_found(fmt::format("no scan session '{}'", id)), request_id);
     return;
   }
-  res.status = 200;
-  res.set_content(body->dump(), "application/json");
+  write_json(res, 200, *body);
 }
 
 }  // namespace
@@ -73,19 +73,14 @@ void handle_put_session(const httplib::Request& req, httplib::Response& res,
                         const ModelLoader& models, std::string_view request_id) {
   Result<std::string> id = session_id_of(req);
   if (!id.ok()) return write_error(res, id.status(), request_id);
-  if (req.get_header_value("Content-Type").find("application/json") == std::string::npos) {
-    return write_error(res, Status::unsupported_media("send the session's settings as JSON"),
-                       request_id);
-  }
-  const json settings = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (!settings.is_object()) {
-    return write_error(res, Status::invalid_input("the body is not a JSON object"), request_id);
-  }
-  auto condition = settings.find("default_condition");
-  if (condition == settings.end() || !condition->is_string()) {
+  Result<json> settings = json_object_body(req, "the session's settings");
+  if (!settings.ok()) return write_error(res, settings.status(), request_id);
+  auto condition = settings->find("default_condition");
+  if (condition == settings->end() || !condition->is_string()) {
     return write_error(
-        res, Status::invalid_input("give \"default_condition\": one of mint, near mint, lightly "
-                                   "played, moderately played, heavily played, damaged"),
+        res,
+        Status::invalid_input("give \"default_condition\": one of mint, near mint, lightly "
+                              "played, moderately played, heavily played, damaged"),
         request_id);
   }
   Result<session::ScanSessions*> sessions = sessions_of(models);
