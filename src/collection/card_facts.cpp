@@ -56,7 +56,7 @@ Result<CardFacts> card_facts(const catalog::Catalog& catalog, std::string_view c
   e.set_id = set->id;
   e.set_name = set->name;
   e.set_code = set->abbreviation.value_or("");
-  e.number = printed_number(card->local_id);
+  e.number = card->local_id;  // TCGdex pads exactly where the card does: "001" in SV
   e.printed_total = printed_total(catalog, *card, *set);
   e.rarity = card->rarity.value_or("");
   e.tcgplayer_product_id = card->tcgplayer_ids.empty() ? 0 : card->tcgplayer_ids.front();
@@ -97,13 +97,6 @@ std::vector<catalog::Finish> parse_finish_list(std::string_view text) {
     text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
   }
   return out;
-}
-
-std::string printed_number(std::string_view local_id) {
-  while (local_id.size() > 1 && local_id[0] == '0' && local_id[1] >= '0' && local_id[1] <= '9') {
-    local_id.remove_prefix(1);
-  }
-  return std::string(local_id);
 }
 
 bool is_holofoil(catalog::Finish finish, const std::vector<catalog::Finish>& printings) {

@@ -41,10 +41,6 @@ struct CardFacts {
 std::string finish_list(const std::vector<catalog::Finish>& finishes);
 std::vector<catalog::Finish> parse_finish_list(std::string_view text);
 
-// The collector number as the card prints it before any "/": its local id with the leading
-// zeros of a number dropped ("058" → "58"), letters kept as they are ("TG05", "SWSH001").
-std::string printed_number(std::string_view local_id);
-
 // Whether a card with these printings shows a foil picture in `finish`: a holo, or the first
 // edition of a card printed holo (no card has a first edition both ways).
 bool is_holofoil(catalog::Finish finish, const std::vector<catalog::Finish>& printings);

@@ -73,7 +73,7 @@ struct CollectionEntry {
   std::string set_id;
   std::string set_name;
   std::string set_code;   // the set's printed abbreviation when the catalog has one, else ""
-  std::string number;     // as printed: "58" (its local id without leading zeros)
+  std::string number;     // as printed, the catalog's local id: "58", "001" (SV pads), "TG05"
   int printed_total = 0;  // the set's "/NNN"; 0 when the set prints none (promos)
   std::string rarity;     // "" when unknown
   std::int64_t tcgplayer_product_id = 0;  // 0 when the catalog has none
