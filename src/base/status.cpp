@@ -8,6 +8,12 @@ std::string_view status_code_name(StatusCode code) {
       return "ok";
     case StatusCode::kInvalidInput:
       return "invalid_input";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
+    case StatusCode::kRateLimited:
+      return "rate_limited";
     case StatusCode::kNotFound:
       return "not_found";
     case StatusCode::kTooLarge:

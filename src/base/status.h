@@ -13,10 +13,13 @@ namespace cardmint {
 enum class StatusCode {
   kOk,
   kInvalidInput,      // the caller sent something malformed → 400
+  kUnauthenticated,   // no API key, or not one of the configured ones → 401
+  kPermissionDenied,  // known to the service, refused anyway (a CORS origin not listed) → 403
   kNotFound,          // → 404
   kTooLarge,          // byte or pixel limits → 413
   kUnsupportedMedia,  // → 415
   kUnprocessable,     // well-formed request, content we cannot use (truncated image) → 422
+  kRateLimited,       // this client spent its requests for now → 429 + Retry-After
   kBusy,              // bounded queue full; retry later → 503 + Retry-After
   kUnavailable,       // not ready, draining, model missing → 503
   kDeadlineExceeded,  // the answer took longer than the request may wait → 504
@@ -31,6 +34,13 @@ class [[nodiscard]] Status {
   static Status invalid_input(std::string msg) {
     return {StatusCode::kInvalidInput, std::move(msg)};
   }
+  static Status unauthenticated(std::string msg) {
+    return {StatusCode::kUnauthenticated, std::move(msg)};
+  }
+  static Status permission_denied(std::string msg) {
+    return {StatusCode::kPermissionDenied, std::move(msg)};
+  }
+  static Status rate_limited(std::string msg) { return {StatusCode::kRateLimited, std::move(msg)}; }
   static Status not_found(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status too_large(std::string msg) { return {StatusCode::kTooLarge, std::move(msg)}; }
   static Status unsupported_media(std::string msg) {

@@ -14,12 +14,16 @@ struct Row {
 };
 
 // The only place a StatusCode becomes an HTTP status.
-constexpr std::array<Row, 9> kTable = {{
+constexpr std::array<Row, 12> kTable = {{
     {StatusCode::kInvalidInput, {400, std::nullopt}},
+    {StatusCode::kUnauthenticated, {401, std::nullopt}},
+    {StatusCode::kPermissionDenied, {403, std::nullopt}},
     {StatusCode::kNotFound, {404, std::nullopt}},
     {StatusCode::kTooLarge, {413, std::nullopt}},
     {StatusCode::kUnsupportedMedia, {415, std::nullopt}},
     {StatusCode::kUnprocessable, {422, std::nullopt}},
+    // Retry-After depends on the client's bucket; the limiter's caller sets it.
+    {StatusCode::kRateLimited, {429, std::nullopt}},
     {StatusCode::kBusy, {503, 1}},
     {StatusCode::kUnavailable, {503, std::nullopt}},
     {StatusCode::kDeadlineExceeded, {504, std::nullopt}},

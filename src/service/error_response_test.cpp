@@ -9,10 +9,13 @@ namespace {
 
 TEST(ErrorResponseTest, EveryCodeHasItsHttpStatus) {
   EXPECT_EQ(http_status_for(StatusCode::kInvalidInput).code, 400);
+  EXPECT_EQ(http_status_for(StatusCode::kUnauthenticated).code, 401);
+  EXPECT_EQ(http_status_for(StatusCode::kPermissionDenied).code, 403);
   EXPECT_EQ(http_status_for(StatusCode::kNotFound).code, 404);
   EXPECT_EQ(http_status_for(StatusCode::kTooLarge).code, 413);
   EXPECT_EQ(http_status_for(StatusCode::kUnsupportedMedia).code, 415);
   EXPECT_EQ(http_status_for(StatusCode::kUnprocessable).code, 422);
+  EXPECT_EQ(http_status_for(StatusCode::kRateLimited).code, 429);
   EXPECT_EQ(http_status_for(StatusCode::kBusy).code, 503);
   EXPECT_EQ(http_status_for(StatusCode::kUnavailable).code, 503);
   EXPECT_EQ(http_status_for(StatusCode::kDeadlineExceeded).code, 504);
@@ -32,6 +35,8 @@ TEST(ErrorResponseTest, OnlyBusyAsksForARetry) {
 TEST(ErrorResponseTest, LibraryStatusesMapBackToCodes) {
   EXPECT_EQ(status_code_for_http(413), StatusCode::kTooLarge);
   EXPECT_EQ(status_code_for_http(404), StatusCode::kNotFound);
+  EXPECT_EQ(status_code_for_http(401), StatusCode::kUnauthenticated);
+  EXPECT_EQ(status_code_for_http(429), StatusCode::kRateLimited);
   EXPECT_EQ(status_code_for_http(400), StatusCode::kInvalidInput);
   EXPECT_EQ(status_code_for_http(405), StatusCode::kInvalidInput);
   EXPECT_EQ(status_code_for_http(414), StatusCode::kInvalidInput);
