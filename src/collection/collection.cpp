@@ -498,10 +498,18 @@ struct Collection::Impl {
   }
 
   Result<CollectionSummary> summary_locked(std::optional<std::string_view> session_id) const {
-    Result<SqliteStmt> s = prepare(fmt::format(
-        "SELECT count(*), coalesce(sum(quantity), 0), coalesce(sum(quantity * price), 0), "
-        "count(price) FROM entries{}",
-        session_id ? " WHERE session_id = ?1" : ""));
+    // A session's summary is what its own adds brought in, also those that merged into an entry
+    // another session began: the operator counts the cards of this binder, not the entries it
+    // happened to start. Adds whose entry was removed since count no more.
+    Result<SqliteStmt> s = prepare(
+        session_id
+            ? "SELECT count(DISTINCT v.entry_id), coalesce(sum(v.quantity), 0), "
+              "coalesce(sum(v.quantity * e.price), 0), "
+              "count(DISTINCT CASE WHEN e.price IS NOT NULL THEN v.entry_id END) "
+              "FROM scan_events v JOIN entries e ON e.id = v.entry_id "
+              "WHERE v.session_id = ?1 AND v.undone = 0"
+            : "SELECT count(*), coalesce(sum(quantity), 0), coalesce(sum(quantity * price), 0), "
+              "count(price) FROM entries");
     if (!s.ok()) return s.status();
     if (session_id) catalog::bind_text(s->get(), 1, *session_id);
     const int rc = sqlite3_step(s->get());

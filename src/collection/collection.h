@@ -167,6 +167,9 @@ class Collection {
   [[nodiscard]] Result<CollectionEntry> get(std::int64_t entry_id) const;
   // Newest first (by last add).
   [[nodiscard]] Result<std::vector<CollectionEntry>> list(const ListOptions& options = {}) const;
+  // The whole collection; or, for a session, what its own adds brought in (undone ones and those
+  // whose entry was removed since left out), also adds that merged into an entry another session
+  // began. Corrections by update() count in the whole collection only.
   [[nodiscard]] Result<CollectionSummary> summary(
       std::optional<std::string_view> session_id = std::nullopt) const;
   // The session's adds, newest first, undone ones left out.

@@ -307,6 +307,29 @@ TEST_F(CollectionTest, TheSummaryCountsCopiesAndTheValueOfThePricedOnes) {
   EXPECT_DOUBLE_EQ(c().summary()->total_value, 5 * 12.0 + 2.5);
 }
 
+// A binder's count is what was scanned in it, also a card that merged into an entry another
+// session began; an undone add counts no more.
+TEST_F(CollectionTest, ASessionsSummaryCountsItsOwnAddsAlsoThoseThatMerged) {
+  AddRequest first = request("base1-58", "normal", 2, "box");
+  first.price = 2.0;
+  must_add(c(), first);
+  must_add(c(), request("base1-58", "normal", 1, "binder"));  // merges into box's entry
+  must_add(c(), request("base1-4", "holo", 1, "binder"));
+  must_add(c(), request("base1-4", "holo", 1, "binder"));
+
+  Result<CollectionSummary> binder = c().summary("binder");
+  ASSERT_TRUE(binder.ok()) << binder.status().to_string();
+  EXPECT_EQ(binder->entries, 2);
+  EXPECT_EQ(binder->cards, 3);
+  EXPECT_DOUBLE_EQ(binder->total_value, 1 * 2.0);
+  EXPECT_EQ(binder->priced_entries, 1);
+  EXPECT_EQ(c().summary("box")->cards, 2);
+
+  ASSERT_TRUE(c().undo_last("binder").ok());
+  EXPECT_EQ(c().summary("binder")->cards, 2);
+  EXPECT_EQ(c().summary()->cards, 4);
+}
+
 TEST_F(CollectionTest, ListIsNewestAddFirstAndPages) {
   must_add(c(), request("base1-4", "holo", 1, "binder"));
   must_add(c(), request("base1-58", "normal", 1, "box"));

@@ -440,32 +440,18 @@ function notice(kind, title, detail = '') {
 // ---------------------------------------------------------------------------------------------
 // The session list
 
-const SESSION_EVENTS = 10000; // every add of a session (hundreds an hour), for its totals
 const SESSION_ROWS = 200; // the rows the list shows
-
-// What this session added: its adds' quantities, each at its entry's price. (The service's
-// session summary counts the entries first scanned in the session instead, which leaves out a
-// card merged into an entry an earlier session made.)
-function sessionTotals(events) {
-  let cards = 0;
-  let value = 0;
-  for (const ev of events) {
-    cards += ev.quantity;
-    if (ev.entry && Number.isFinite(ev.entry.price)) value += ev.quantity * ev.entry.price;
-  }
-  return { cards, total_value: value };
-}
 
 let sessionRefresh = 0;
 async function refreshSession() {
   const ticket = ++sessionRefresh;
   const session = state.session;
   try {
-    const answer = await api.sessionEvents(session, SESSION_EVENTS);
+    // The service's session summary counts this session's own adds, merges into older entries too.
+    const answer = await api.sessionEvents(session, SESSION_ROWS);
     if (ticket !== sessionRefresh) return;
-    const events = answer.events || [];
-    renderSessionList(events.slice(0, SESSION_ROWS));
-    renderSessionSummary(sessionTotals(events));
+    renderSessionList(answer.events || []);
+    renderSessionSummary(answer.summary);
   } catch (err) {
     if (ticket !== sessionRefresh) return;
     renderSessionList([]);
