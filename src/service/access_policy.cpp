@@ -63,6 +63,7 @@ Result<std::vector<std::string>> api_keys_from_file(const std::filesystem::path&
     if (!key.empty() && key.front() != '#') keys.emplace_back(key);
   }
   if (in.bad()) return Status::invalid_input(fmt::format("cannot read {}", file.string()));
+  if (keys.empty()) return Status::invalid_input(fmt::format("{} holds no key", file.string()));
   if (Status s = check_api_keys(keys); !s.ok()) {
     return Status::invalid_input(fmt::format("{}: {}", file.string(), s.message()));
   }

@@ -16,6 +16,7 @@
 #include "service/json_exchange.h"
 #include "service/model_loader.h"
 #include "service/price_route.h"
+#include "service/rate_limiter.h"
 #include "service/recognize_route.h"
 #include "service/request_id.h"
 #include "service/service_metrics.h"
@@ -42,6 +43,7 @@ struct RequestContext {
   Clock::time_point start = Clock::now();
   std::string source;  // which model answered, for /recognize
   std::shared_ptr<ServiceMetrics::Request> metrics = nullptr;  // in flight until answered
+  bool access_checked = false;  // check_access() has let it through (at "Expect: 100-continue")
 };
 constexpr const char* kContextKey = "cardmint.request";
 
@@ -91,6 +93,84 @@ void log_request(const httplib::Request& req, const httplib::Response& res) {
     const bool streamed = res.get_header_value("Content-Type").starts_with("text/event-stream");
     ctx->metrics->answered(req.method, req.matched_route, res.status, streamed);
   }
+}
+
+// The checks every request passes before a route sees it. Shared by the pre-routing handler on
+// httplib's threads: the policies are immutable and the limiter locks itself.
+struct AccessGate {
+  AccessPolicy access;
+  CorsPolicy cors;
+  std::unique_ptr<RateLimiter> limiter;  // null: no rate limit
+  bool trust_forwarded_for = false;
+};
+
+// Every X-Forwarded-For line as one list: a proxy may add its own line rather than extend the
+// client's, and the last address is the one that counts (client_address).
+std::string forwarded_for(const httplib::Request& req) {
+  std::string all;
+  const auto [first, last] = req.headers.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) all += all.empty() ? it->second : "," + it->second;
+  return all;
+}
+
+// Answers the request itself (Handled) when it may go no further: a CORS preflight, a client over
+// its rate, a missing or wrong key. Otherwise adds the CORS headers its origin gets and lets it
+// through. The presented key goes no further than key_index(): nothing here logs a header.
+httplib::Server::HandlerResponse check_access(const AccessGate& gate, const httplib::Request& req,
+                                              httplib::Response& res, std::string_view request_id) {
+  using HandlerResponse = httplib::Server::HandlerResponse;
+  const std::string origin = req.get_header_value("Origin");
+  const CorsAnswer cors =
+      gate.cors.answer({req.method, origin, req.get_header_value("Access-Control-Request-Method")});
+  for (const auto& [name, value] : cors.headers) res.set_header(name, value);
+  if (cors.action == CorsAnswer::Action::kAnswerPreflight) {
+    res.status = 204;
+    return HandlerResponse::Handled;
+  }
+  if (cors.action == CorsAnswer::Action::kRefusePreflight) {
+    write_error(res,
+                Status::permission_denied(
+                    fmt::format("origin {} may not call this service", log_field_value(origin))),
+                request_id);
+    return HandlerResponse::Handled;
+  }
+
+  const Access access = access_for(req.method, req.path);
+  const std::string authorization = req.get_header_value("Authorization");
+  const std::string x_api_key = req.get_header_value("X-API-Key");
+  const std::string_view presented = presented_key(authorization, x_api_key);
+  const std::optional<std::size_t> key = gate.access.key_index(presented);
+
+  // Before the key check, so that guessing keys spends the guesser's own (address) budget.
+  if (gate.limiter && access == Access::kWrite) {
+    const std::string client =
+        key ? fmt::format("key {}", *key)
+            : "address " +
+                  client_address(req.remote_addr, forwarded_for(req), gate.trust_forwarded_for);
+    const RateLimiter::Decision decision = gate.limiter->admit(client, Clock::now());
+    if (!decision.allowed) {
+      write_error(res,
+                  Status::rate_limited(fmt::format("too many requests from this client; retry in "
+                                                   "{} s",
+                                                   decision.retry_after_s)),
+                  request_id);
+      res.set_header("Retry-After", std::to_string(decision.retry_after_s));
+      return HandlerResponse::Handled;
+    }
+  }
+
+  if (gate.access.needs_key(access) && !key) {
+    write_error(
+        res,
+        Status::unauthenticated(
+            presented.empty()
+                ? "this request needs an API key: Authorization: Bearer KEY or X-API-Key: KEY"
+                : "the API key is not one of this service's"),
+        request_id);
+    res.set_header("WWW-Authenticate", "Bearer");
+    return HandlerResponse::Handled;
+  }
+  return HandlerResponse::Unhandled;
 }
 
 using CollectionHandler = void (*)(const httplib::Request&, httplib::Response&,
@@ -193,12 +273,26 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
 }
 
 void install_error_handling(httplib::Server& server, std::size_t max_upload_bytes,
-                            ServiceMetrics& metrics) {
-  // Every response gets its request id before any route runs.
-  server.set_pre_routing_handler([&metrics](const httplib::Request& req, httplib::Response& res) {
-    context_of(req, res).metrics = metrics.begin_request();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+                            ServiceMetrics& metrics, std::shared_ptr<const AccessGate> gate) {
+  // Every response gets its request id before any route runs; then the request passes the gate
+  // (check_access, the one place access is decided), which may answer it instead of the route.
+  // It runs at the first of two hooks: before routing, or earlier, before a body is sent, when
+  // the client asks "Expect: 100-continue" (httplib's client does for bodies over 1 KiB). There a
+  // refusal is the final answer and the upload is never sent; answered after 100 Continue
+  // instead, the client would be sending a body the server no longer reads.
+  const auto admit = [&metrics, gate = std::move(gate)](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    RequestContext& ctx = context_of(req, res);
+    if (!ctx.metrics) ctx.metrics = metrics.begin_request();
+    if (ctx.access_checked) return httplib::Server::HandlerResponse::Unhandled;
+    ctx.access_checked = true;
+    return check_access(*gate, req, res, ctx.id);
+  };
+  server.set_expect_100_continue_handler(
+      [admit](const httplib::Request& req, httplib::Response& res) {
+        return admit(req, res) == httplib::Server::HandlerResponse::Handled ? res.status : 100;
+      });
+  server.set_pre_routing_handler(admit);
 
   // httplib calls this for every status >= 400 it is about to send. Our routes have already
   // written a JSON body; the errors httplib made itself (413 over the body limit, 404 for an
@@ -258,7 +352,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
     // httplib takes ownership of the queue it is handed.
     return new httplib::ThreadPool(threads, threads + kBurstThreads);
   };
-  install_error_handling(*server, options.max_upload_bytes, metrics);
+  auto gate = std::make_shared<AccessGate>();
+  gate->access = options.access;
+  gate->cors = options.cors;
+  if (options.rate_limit_per_min > 0) {
+    gate->limiter =
+        std::make_unique<RateLimiter>(RateLimiterOptions{.per_minute = options.rate_limit_per_min});
+  }
+  gate->trust_forwarded_for = options.trust_forwarded_for;
+  install_error_handling(*server, options.max_upload_bytes, metrics, std::move(gate));
   register_routes(*server, metrics, options.request_timeout, models,
                   {.stream_by_default = options.stream_by_default, .pricing = options.pricing},
                   options.collection, options.history);

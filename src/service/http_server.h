@@ -1,6 +1,7 @@
 #pragma once
 // Owns the httplib::Server: registers the routes (/health, /ready, /recognize, /stats, /sessions,
-// /prices, /catalog, /collection, the web page), gives every
+// /prices, /catalog, /collection, the web page), checks every request's key, origin and rate
+// before any route runs, gives every
 // response an X-Request-Id and every failure a JSON body (httplib's own 404/413/400 included), logs
 // one line per request, and runs the accept loop on its own thread. HTTP threads only parse and
 // format. Owned by one thread, the one that calls start() and stop(); the routes run on httplib's
@@ -14,6 +15,8 @@
 #include <thread>
 
 #include "base/status.h"
+#include "service/access_policy.h"
+#include "service/cors_policy.h"
 #include "service/scan_price.h"
 
 namespace httplib {
@@ -42,6 +45,11 @@ struct HttpServerOptions {
   collection::Collection* collection = nullptr;
   const StatsHistory* history = nullptr;  // GET /stats/history; null: 503
   std::filesystem::path web_root;         // "/", "/dashboard", "/static/"; empty: no page
+  // Checked before any route runs; the defaults let everything through, as without them.
+  AccessPolicy access;               // API_KEYS, OPEN_READ
+  CorsPolicy cors;                   // CORS_ORIGINS
+  int rate_limit_per_min = 0;        // writes per client per minute; 0: no limit
+  bool trust_forwarded_for = false;  // a client's address from X-Forwarded-For
 };
 
 class HttpServer {

@@ -1,6 +1,7 @@
 #include "service/service.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,8 @@
 #include "cache/redis_client.h"
 #include "collection/collection.h"
 #include "price/price_service.h"
+#include "service/access_policy.h"
+#include "service/cors_policy.h"
 #include "service/http_server.h"
 #include "service/model_loader.h"
 #include "service/service_metrics.h"
@@ -83,6 +86,10 @@ Status run_service(const ServiceConfig& config) {
   http_options.collection = collection->get();
   http_options.history = &history;
   http_options.web_root = config.web_root;
+  http_options.access = AccessPolicy(config.api_keys, config.open_read);
+  http_options.cors = CorsPolicy(config.cors_origins);
+  http_options.rate_limit_per_min = config.rate_limit_per_min;
+  http_options.trust_forwarded_for = config.trust_forwarded_for;
   Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http_options, models, metrics);
   if (!server.ok()) return server.status();
 
@@ -91,6 +98,17 @@ Status run_service(const ServiceConfig& config) {
   std::printf("cardmintd listening on %s:%d\n", config.host.c_str(), (*server)->port());
   std::fflush(stdout);
   log->info("listening on {}:{}; loading models", config.host, (*server)->port());
+  // How many keys, never which.
+  const std::string keys = config.api_keys.empty()
+                               ? "none"
+                               : fmt::format("{} (needed by {})", config.api_keys.size(),
+                                             config.open_read ? "writes" : "reads and writes");
+  const std::string origins =
+      config.cors_origins.empty() ? "none" : fmt::format("{}", fmt::join(config.cors_origins, ","));
+  const std::string rate = config.rate_limit_per_min > 0
+                               ? fmt::format("{} writes/min per client", config.rate_limit_per_min)
+                               : "off";
+  log->info("access: API keys {}; CORS origins {}; rate limit {}", keys, origins, rate);
 
   recognize::RecognizerOptions recognizer_options = to_recognizer_options(config);
   if (price::PriceService* service = prices->service.get()) {

@@ -14,6 +14,8 @@
 #include "cache/card_cache.h"
 #include "catalog/catalog_import.h"
 #include "collection/collection.h"
+#include "service/access_policy.h"
+#include "service/cors_policy.h"
 
 namespace cardmint::service {
 namespace {
@@ -100,6 +102,22 @@ constexpr Setting kCollectionDb{"--collection-db", "COLLECTION_DB",
                                 "the collection's SQLite file (default: beside the catalog)"};
 constexpr Setting kWebRoot{"--web-root", "WEB_ROOT",
                            "folder of the scan page and dashboard (default: the checkout's web/)"};
+constexpr Setting kApiKeys{"--api-keys", "API_KEYS",
+                           "comma-separated API keys (16+ characters each): with any, writes "
+                           "need one (Authorization: Bearer KEY or X-API-Key: KEY)"};
+constexpr Setting kApiKeysFile{"--api-keys-file", "API_KEYS_FILE",
+                               "file of API keys, one per line ('#' comments); adds to --api-keys"};
+constexpr Setting kOpenRead{"--open-read", "OPEN_READ",
+                            "true: with API keys, reads (GET) need none; only writes do"};
+constexpr Setting kCorsOrigins{"--cors-origins", "CORS_ORIGINS",
+                               "comma-separated origins (https://host[:port]) or * whose pages "
+                               "may call the service; default: none, no CORS headers"};
+constexpr Setting kRateLimit{"--rate-limit-per-min", "RATE_LIMIT_PER_MIN",
+                             "writes a client (its key, else its address) may make per minute; "
+                             "0 = no limit"};
+constexpr Setting kTrustForwardedFor{"--trust-forwarded-for", "TRUST_FORWARDED_FOR",
+                                     "true: behind a proxy, a client's address is the last one "
+                                     "of X-Forwarded-For"};
 
 constexpr std::array kSettings = {kCatalogDb,
                                   kModel,
@@ -145,7 +163,13 @@ constexpr std::array kSettings = {kCatalogDb,
                                   kStatsHistoryInterval,
                                   kStatsHistoryPoints,
                                   kCollectionDb,
-                                  kWebRoot};
+                                  kWebRoot,
+                                  kApiKeys,
+                                  kApiKeysFile,
+                                  kOpenRead,
+                                  kCorsOrigins,
+                                  kRateLimit,
+                                  kTrustForwardedFor};
 
 // The environment-only test hook has no flag.
 constexpr Setting kLoadDelay{"", "CARDMINT_LOAD_DELAY_MS_FOR_TEST", ""};
@@ -204,6 +228,26 @@ class Resolver {
     }
   }
 
+  // "a, b,,c" as {"a", "b", "c"}: blanks around each entry and empty entries dropped.
+  void list(const Setting& s, std::vector<std::string>& field) {
+    std::optional<std::string> v = raw(s);
+    if (!v) return;
+    field.clear();
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view entry = rest.substr(0, comma);
+      while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry.front()))) {
+        entry.remove_prefix(1);
+      }
+      while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry.back()))) {
+        entry.remove_suffix(1);
+      }
+      if (!entry.empty()) field.emplace_back(entry);
+      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    }
+  }
+
   void boolean(const Setting& s, bool& field) {
     std::optional<std::string> v = raw(s);
     if (!v) return;
@@ -235,6 +279,9 @@ class Resolver {
     }
     fail(fmt::format("{}: '{}' is not one of {}", setting_name(s), *v, allowed));
   }
+
+  // Whether the flag was given, or the variable set and not empty.
+  bool given(const Setting& s) const { return raw(s).has_value(); }
 
   void fail(std::string message) {
     if (status_.ok()) status_ = Status::invalid_input(std::move(message));
@@ -291,6 +338,36 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLogLevel
     {"critical", "critical"},
     {"off", "off"},
 }};
+
+// The access settings; the keys themselves stay out of every message.
+void resolve_access(Resolver& r, ServiceConfig& c) {
+  r.list(kApiKeys, c.api_keys);
+  // A flag or variable given but naming nothing is a mistake worth stopping for: the operator meant
+  // to turn keys on.
+  if (!c.api_keys.empty() || r.given(kApiKeys)) {
+    if (Status s = check_api_keys(c.api_keys); !s.ok()) {
+      r.fail(fmt::format("{}: {}", setting_name(kApiKeys), s.message()));
+    }
+  }
+  r.text(kApiKeysFile, c.api_keys_file);
+  if (!c.api_keys_file.empty()) {
+    Result<std::vector<std::string>> from_file = api_keys_from_file(c.api_keys_file);
+    if (!from_file.ok()) {
+      r.fail(fmt::format("{}: {}", setting_name(kApiKeysFile), from_file.status().message()));
+    } else {
+      c.api_keys.insert(c.api_keys.end(), from_file->begin(), from_file->end());
+    }
+  }
+  r.boolean(kOpenRead, c.open_read);
+  r.list(kCorsOrigins, c.cors_origins);
+  if (!c.cors_origins.empty() || r.given(kCorsOrigins)) {
+    if (Status s = check_cors_origins(c.cors_origins); !s.ok()) {
+      r.fail(fmt::format("{}: {}", setting_name(kCorsOrigins), s.message()));
+    }
+  }
+  r.integer(kRateLimit, 0, 1'000'000, c.rate_limit_per_min);
+  r.boolean(kTrustForwardedFor, c.trust_forwarded_for);
+}
 
 constexpr const char* kDescription =
     "cardmintd: recognizes Pokemon cards in photos over HTTP (POST /recognize, GET /health, "
@@ -381,6 +458,7 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   c.web_root = CARDMINT_SOURCE_WEB_DIR;
   r.text(kWebRoot, c.web_root);
   r.integer(kLoadDelay, 0, 600'000, c.load_delay_ms_for_test);
+  resolve_access(r, c);
 
   if (c.model_label.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kLabel)));
   if (c.host.empty()) r.fail(fmt::format("{}: must not be empty", setting_name(kHost)));

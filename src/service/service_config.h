@@ -93,6 +93,18 @@ struct ServiceConfig {
   // static/). Default: the checkout's web/.
   std::string web_root;
 
+  // Access (access_policy.h, cors_policy.h, rate_limiter.h); all off by default.
+  // --api-keys, API_KEYS (comma-separated), plus the lines of --api-keys-file, API_KEYS_FILE:
+  // with any key, writes need one, and reads too unless open_read.
+  std::vector<std::string> api_keys;
+  std::string api_keys_file;
+  bool open_read = false;                 // --open-read, OPEN_READ
+  std::vector<std::string> cors_origins;  // --cors-origins, CORS_ORIGINS: exact origins or *
+  int rate_limit_per_min = 0;             // --rate-limit-per-min, RATE_LIMIT_PER_MIN: 0 = off
+  // --trust-forwarded-for, TRUST_FORWARDED_FOR: rate limits count by X-Forwarded-For (behind
+  // nginx) instead of the peer's address.
+  bool trust_forwarded_for = false;
+
   // Test-only (CARDMINT_LOAD_DELAY_MS_FOR_TEST, no flag): sleep before loading the models, so a
   // test can watch /ready say "loading".
   int load_delay_ms_for_test = 0;
@@ -107,7 +119,8 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 std::optional<std::string> process_env(std::string_view name);
 
 // Errors: invalid_input naming the flag and variable ("--port/PORT: 'abc' is not an integer"),
-// for unknown flags, malformed or out-of-range numbers, or a missing model path.
+// for unknown flags, malformed or out-of-range numbers, a missing model path, a short API key or an
+// API_KEYS_FILE that cannot be read.
 [[nodiscard]] Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
                                                          const EnvLookup& env);
 

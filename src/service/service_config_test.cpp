@@ -1,7 +1,10 @@
 #include "service/service_config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -284,6 +287,118 @@ TEST(ServiceConfigTest, ABadRedisUrlOrDistanceIsAnError) {
   c = parse({"--cache-max-distance", "65"}, {});
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("--cache-max-distance"), std::string::npos);
+}
+
+// Written and removed by the test that uses it; the name carries the pid so parallel runs differ.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text)
+      : path_(std::filesystem::temp_directory_path() /
+              ("cardmint-config-test-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+constexpr const char* kKeyA = "aaaaaaaaaaaaaaaa-key-a";
+constexpr const char* kKeyB = "bbbbbbbbbbbbbbbb-key-b";
+
+TEST(ServiceConfigTest, AccessIsOffByDefault) {
+  Result<ServiceConfig> c = parse({}, {});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_TRUE(c->api_keys.empty());
+  EXPECT_FALSE(c->open_read);
+  EXPECT_TRUE(c->cors_origins.empty());
+  EXPECT_EQ(c->rate_limit_per_min, 0);
+  EXPECT_FALSE(c->trust_forwarded_for);
+}
+
+TEST(ServiceConfigTest, AccessSettingsComeFromVariablesAndFlags) {
+  Result<ServiceConfig> c =
+      parse({}, {{"API_KEYS", std::string(" ") + kKeyA + " , " + kKeyB + ","},
+                 {"OPEN_READ", "true"},
+                 {"CORS_ORIGINS", "https://shop.example, http://10.0.0.5:8080"},
+                 {"RATE_LIMIT_PER_MIN", "30"},
+                 {"TRUST_FORWARDED_FOR", "yes"}});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->api_keys, (std::vector<std::string>{kKeyA, kKeyB}));
+  EXPECT_TRUE(c->open_read);
+  EXPECT_EQ(c->cors_origins,
+            (std::vector<std::string>{"https://shop.example", "http://10.0.0.5:8080"}));
+  EXPECT_EQ(c->rate_limit_per_min, 30);
+  EXPECT_TRUE(c->trust_forwarded_for);
+
+  c = parse({"--api-keys", kKeyB, "--open-read", "false", "--cors-origins", "*",
+             "--rate-limit-per-min", "0", "--trust-forwarded-for", "false"},
+            {{"API_KEYS", kKeyA}, {"OPEN_READ", "true"}, {"RATE_LIMIT_PER_MIN", "5"}});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->api_keys, (std::vector<std::string>{kKeyB}));
+  EXPECT_FALSE(c->open_read);
+  EXPECT_EQ(c->cors_origins, (std::vector<std::string>{"*"}));
+  EXPECT_EQ(c->rate_limit_per_min, 0);
+}
+
+TEST(ServiceConfigTest, AKeysFileAddsItsKeysSkippingCommentsAndBlankLines) {
+  TempFile file(std::string("# the shop's phones\n\n  ") + kKeyB + "  \r\n# retired: x\n");
+  Result<ServiceConfig> c = parse({"--api-keys-file", file.path()}, {{"API_KEYS", kKeyA}});
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->api_keys, (std::vector<std::string>{kKeyA, kKeyB}));
+  EXPECT_EQ(c->api_keys_file, file.path());
+}
+
+// The message names the flag and the variable, and never the key.
+void expect_refused(const Result<ServiceConfig>& c, std::string_view setting,
+                    std::string_view secret = "") {
+  ASSERT_FALSE(c.ok()) << setting;
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(c.status().message().find(setting), std::string::npos) << c.status().message();
+  if (!secret.empty()) {
+    EXPECT_EQ(c.status().message().find(secret), std::string::npos) << c.status().message();
+  }
+}
+
+TEST(ServiceConfigTest, BadAccessSettingsAreErrorsNamingFlagAndVariable) {
+  expect_refused(parse({}, {{"API_KEYS", "short-key"}}), "--api-keys/API_KEYS", "short-key");
+  expect_refused(parse({"--api-keys", std::string(kKeyA) + ",tooshort123"}, {}),
+                 "--api-keys/API_KEYS", "tooshort123");
+  expect_refused(parse({"--api-keys", " , "}, {}), "--api-keys/API_KEYS");
+  expect_refused(parse({}, {{"API_KEYS", std::string(300, 'k')}}), "--api-keys/API_KEYS");
+  expect_refused(parse({}, {{"API_KEYS_FILE", "/no/such/cardmint/keys"}}),
+                 "--api-keys-file/API_KEYS_FILE");
+  {
+    TempFile empty("# nothing but comments\n\n");
+    expect_refused(parse({}, {{"API_KEYS_FILE", empty.path()}}), "--api-keys-file/API_KEYS_FILE");
+  }
+  {
+    TempFile short_key(std::string(kKeyA) + "\nshort-in-file\n");
+    expect_refused(parse({}, {{"API_KEYS_FILE", short_key.path()}}),
+                   "--api-keys-file/API_KEYS_FILE", "short-in-file");
+  }
+  expect_refused(parse({}, {{"OPEN_READ", "sometimes"}}), "--open-read/OPEN_READ");
+  expect_refused(parse({}, {{"CORS_ORIGINS", "https://shop.example/"}}),
+                 "--cors-origins/CORS_ORIGINS");
+  expect_refused(parse({"--cors-origins", "shop.example"}, {}), "--cors-origins/CORS_ORIGINS");
+  expect_refused(parse({}, {{"RATE_LIMIT_PER_MIN", "-1"}}),
+                 "--rate-limit-per-min/RATE_LIMIT_PER_MIN");
+  expect_refused(parse({}, {{"RATE_LIMIT_PER_MIN", "ten"}}),
+                 "--rate-limit-per-min/RATE_LIMIT_PER_MIN");
+  expect_refused(parse({}, {{"TRUST_FORWARDED_FOR", "2"}}),
+                 "--trust-forwarded-for/TRUST_FORWARDED_FOR");
+}
+
+TEST(ServiceConfigTest, HelpListsTheAccessSettings) {
+  const std::string help = service_help();
+  for (const char* name :
+       {"--api-keys", "API_KEYS", "--api-keys-file", "API_KEYS_FILE", "--open-read", "OPEN_READ",
+        "--cors-origins", "CORS_ORIGINS", "--rate-limit-per-min", "RATE_LIMIT_PER_MIN",
+        "--trust-forwarded-for", "TRUST_FORWARDED_FOR"}) {
+    EXPECT_NE(help.find(name), std::string::npos) << name;
+  }
 }
 
 }  // namespace
