@@ -467,3 +467,54 @@ test('the dashboard turns red while the slow-request alert fires', async () => {
     await slow.stop(10_000);
   }
 });
+
+test('with API keys the page asks for one once, keeps it, and its scans are stored', async () => {
+  const KEY = 'shop-counter-key-0123456789abcdef';
+  const guarded = await Cardmintd.start({
+    binary: args.cardmintd,
+    flags: ['--catalog-db', data.catalog, '--threads', '1', '--cache-size', '0'],
+    env: {
+      COLLECTION_DB: path.join(tmp, 'collection-keys.sqlite'),
+      WEB_ROOT: path.join(args['source-dir'], 'web'),
+      API_KEYS: KEY,
+      OPEN_READ: 'true',
+    },
+    logPath: path.join(tmp, 'cardmintd-keys.log'),
+  });
+  try {
+    await guarded.waitReady(60_000);
+    await page.goto(guarded.url + '/');
+    const asked = [];
+    const onDialog = (dialog) => {
+      asked.push(dialog.message());
+      dialog.accept(KEY);
+    };
+    page.on('dialog', onDialog);
+    try {
+      await upload();
+      assert.equal(asked.length, 1, 'the page asks for the key once');
+      assert.match(asked[0], /API key/);
+      assert.equal(await page.evaluate(() => localStorage.getItem('cardmint.apiKey')), KEY);
+      await page.keyboard.press('Enter');
+      await waitCount(1);
+      assert.equal(asked.length, 1, 'the kept key is sent without asking again');
+    } finally {
+      page.off('dialog', onDialog);
+    }
+    // Stored: the service's own listing (reads are open here) has the card.
+    const res = await fetch(`${guarded.url}/collection`, { signal: AbortSignal.timeout(10_000) });
+    const listed = await res.json();
+    assert.equal(listed.summary.cards, 1);
+    assert.equal(listed.entries[0].card_id, truth.card_id);
+    // Without the key the same write is refused.
+    const refused = await fetch(`${guarded.url}/collection/items`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ card_id: truth.card_id }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    assert.equal(refused.status, 401);
+  } finally {
+    await guarded.stop(10_000);
+  }
+});

@@ -22,6 +22,24 @@ async function errorOf(res) {
   return new ApiError(res.status, err.code, err.message || res.statusText, body && body.request_id);
 }
 
+// With API keys configured (README "Access"), every write needs one. The page asks for it on the
+// first 401, keeps it in this browser, and sends it as X-API-Key from then on.
+const KEY_STORAGE = 'cardmint.apiKey';
+
+function withKey(headers = {}) {
+  const key = localStorage.getItem(KEY_STORAGE);
+  return key ? { ...headers, 'X-API-Key': key } : { ...headers };
+}
+
+async function fetchWithKey(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: withKey(init.headers) });
+  if (res.status !== 401) return res;
+  const key = window.prompt('This CardMint needs an API key to change things. Enter it:');
+  if (!key || !key.trim()) return res;
+  localStorage.setItem(KEY_STORAGE, key.trim());
+  return fetch(path, { ...init, headers: withKey(init.headers) });
+}
+
 async function call(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -32,7 +50,7 @@ async function call(method, path, body, headers = {}) {
       init.headers['Content-Type'] = 'application/json';
     }
   }
-  const res = await fetch(path, init);
+  const res = await fetchWithKey(path, init);
   if (!res.ok) throw await errorOf(res);
   const type = res.headers.get('Content-Type') || '';
   return type.includes('json') ? res.json() : res.text();
@@ -52,7 +70,7 @@ function query(params) {
 // price and error as they arrive; resolves when the stream ends. `signal` aborts it.
 export async function recognizeStream(image, { session, signal } = {}, onEvent) {
   const type = image.type && image.type.startsWith('image/') ? image.type : 'image/jpeg';
-  const res = await fetch('/recognize' + query({ stream: 1, session }), {
+  const res = await fetchWithKey('/recognize' + query({ stream: 1, session }), {
     method: 'POST',
     headers: { 'Content-Type': type, Accept: 'text/event-stream' },
     body: image,
@@ -70,7 +88,7 @@ export const api = {
   stats: () => call('GET', '/stats'),
   statsHistory: () => call('GET', '/stats/history'),
   searchCatalog: (q, limit = 10, signal) =>
-    fetch('/catalog/search' + query({ q, limit }), { signal }).then(async (res) => {
+    fetchWithKey('/catalog/search' + query({ q, limit }), { signal }).then(async (res) => {
       if (!res.ok) throw await errorOf(res);
       return res.json();
     }),
