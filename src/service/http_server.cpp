@@ -362,7 +362,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
   gate->trust_forwarded_for = options.trust_forwarded_for;
   install_error_handling(*server, options.max_upload_bytes, metrics, std::move(gate));
   register_routes(*server, metrics, options.request_timeout, models,
-                  {.stream_by_default = options.stream_by_default, .pricing = options.pricing},
+                  {.stream_by_default = options.stream_by_default,
+                   .pricing = options.pricing,
+                   .streams = {.max = options.max_streams}},
                   options.collection, options.history);
   if (!options.web_root.empty()) {
     if (Status s = register_web_page_routes(*server, options.web_root); !s.ok()) return s;

@@ -39,6 +39,7 @@ struct HttpServerOptions {
   std::size_t max_upload_bytes = 20u << 20;      // larger bodies get 413 before they are buffered
   int threads = 16;                              // HTTP worker threads kept alive
   bool stream_by_default = false;                // PROGRESSIVE_MODE
+  int max_streams = 64;                          // MAX_STREAMS
   std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
   ScanPriceOptions pricing;                      // prices in answers, and GET /prices/{card_id}
   // The operator's collection (/collection...); null: those routes answer 503.

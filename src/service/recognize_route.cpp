@@ -178,10 +178,40 @@ Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognize
 // then complete with the whole answer. Errors found before the first event (a truncated JPEG,
 // a full queue) are plain JSON errors with their 4xx/5xx status, as without streaming; a failure
 // after it is an `error` event.
+// A place among the MAX_STREAMS open streams, given back when its last owner lets go (the
+// response's content provider, once the stream is over).
+class StreamSlot {
+ public:
+  explicit StreamSlot(std::shared_ptr<std::atomic<int>> open) : open_(std::move(open)) {}
+  ~StreamSlot() { open_->fetch_sub(1); }
+  StreamSlot(const StreamSlot&) = delete;
+  StreamSlot& operator=(const StreamSlot&) = delete;
+
+ private:
+  const std::shared_ptr<std::atomic<int>> open_;
+};
+
+// Null when all MAX_STREAMS places are taken.
+std::shared_ptr<StreamSlot> take_stream_slot(const StreamLimit& limit) {
+  if (limit.open->fetch_add(1) >= limit.max) {
+    limit.open->fetch_sub(1);
+    return nullptr;
+  }
+  return std::make_shared<StreamSlot>(limit.open);
+}
+
 void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::uint8_t> image,
                         const RecognizeParams& params, httplib::Response& res,
                         std::string_view request_id, std::string& answered_by,
                         const RecognizeRouteOptions& route) {
+  std::shared_ptr<StreamSlot> slot = take_stream_slot(route.streams);
+  if (!slot) {
+    write_error(res,
+                Status::busy(fmt::format("{} streams are open (MAX_STREAMS); ask again shortly",
+                                         route.streams.max)),
+                request_id);
+    return;
+  }
   auto channel = std::make_shared<RecognitionChannel>();
   auto price = std::make_shared<ScanPrice>(route.pricing);
   recognize::RecognizeRequest request = recognize_request(params, price);
@@ -219,7 +249,7 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
   res.set_header("X-Accel-Buffering", "no");  // nginx passes each event on at once
   res.set_chunked_content_provider(
       "text/event-stream",
-      [channel, price, next = std::move(first), deadline, timeout = route.timeout,
+      [slot, channel, price, next = std::move(first), deadline, timeout = route.timeout,
        id = std::string(request_id), &answered_by](std::size_t, httplib::DataSink& sink) mutable {
         while (true) {
           for (const std::string& frame : next.frames) {

@@ -4,9 +4,11 @@
 // The HTTP thread only parses and formats; decoding limits and the model queue live behind
 // Recognizer::recognize(). Thread-safe: no state of its own.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,6 +33,14 @@ class ModelLoader;
 // field or the body is empty.
 [[nodiscard]] Result<std::span<const std::uint8_t>> image_bytes_of(const httplib::Request& req);
 
+// MAX_STREAMS: streamed answers open at once, across HTTP threads. A stream holds its HTTP
+// thread until its last event (a late price may keep it up to ScanPrice's late_wait), so without
+// a bound slow listeners could take every thread. One more is a 503 busy with Retry-After.
+struct StreamLimit {
+  int max = 64;
+  std::shared_ptr<std::atomic<int>> open = std::make_shared<std::atomic<int>>(0);
+};
+
 struct RecognizeRouteOptions {
   bool stream_by_default = false;  // PROGRESSIVE_MODE: stream unless the request says stream=0
   // REQUEST_TIMEOUT_MS: no answer by then is a 504 (streaming: a 504 before the first event, an
@@ -40,6 +50,7 @@ struct RecognizeRouteOptions {
   // must be quick. May be empty.
   std::function<void(const recognize::Recognition&)> on_recognized = nullptr;
   ScanPriceOptions pricing;  // each answer's price, within a budget
+  StreamLimit streams;
 };
 
 // What a request asks of the recognition besides its image.

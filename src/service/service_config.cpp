@@ -79,6 +79,8 @@ constexpr Setting kHost{"--host", "HOST", "listen address"};
 constexpr Setting kPort{"--port", "PORT", "listen port, 0 = any free port"};
 constexpr Setting kMaxUpload{"--max-upload-bytes", "MAX_UPLOAD_BYTES", "largest request body"};
 constexpr Setting kQueue{"--queue-capacity", "QUEUE_CAPACITY", "requests waiting for the model"};
+constexpr Setting kMaxStreams{"--max-streams", "MAX_STREAMS",
+                              "streamed answers open at once; one more is a 503"};
 constexpr Setting kHttpThreads{"--http-threads", "HTTP_THREADS", "HTTP worker threads"};
 constexpr Setting kLogLevel{"--log-level", "LOG_LEVEL", "trace | debug | info | warn | error"};
 constexpr Setting kLogFormat{"--log-format", "LOG_FORMAT", "text | json (one object per line)"};
@@ -144,6 +146,7 @@ constexpr std::array kSettings = {kCatalogDb,
                                   kPort,
                                   kMaxUpload,
                                   kQueue,
+                                  kMaxStreams,
                                   kHttpThreads,
                                   kLogLevel,
                                   kPriceProvider,
@@ -438,6 +441,7 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   r.integer(kPort, 0, 65535, c.port);
   r.integer(kMaxUpload, 1, 1ll << 30, c.max_upload_bytes);
   r.integer(kQueue, 1, 100'000, c.queue_capacity);
+  r.integer(kMaxStreams, 1, 100'000, c.max_streams);
   r.integer(kHttpThreads, 1, 1024, c.http_threads);
   std::string_view level = c.log_level;
   r.one_of(kLogLevel, kLogLevels, level);

@@ -63,6 +63,7 @@ struct ServiceConfig {
   int port = 8080;                           // --port, PORT: 0 picks a free port
   std::size_t max_upload_bytes = 20u << 20;  // --max-upload-bytes, MAX_UPLOAD_BYTES
   int queue_capacity = 32;                   // --queue-capacity, QUEUE_CAPACITY: beyond it, 503
+  int max_streams = 64;  // --max-streams, MAX_STREAMS: streamed answers open at once; beyond, 503
   // --http-threads, HTTP_THREADS. Each /recognize holds a thread while it waits for the model, so
   // fewer threads than queue_capacity would let waiting uploads starve /health.
   int http_threads = 16;

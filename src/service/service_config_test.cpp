@@ -130,6 +130,8 @@ TEST(ServiceConfigTest, OutOfRangeValuesAreErrors) {
   EXPECT_FALSE(parse({"--port", "-1"}, kModelsEnv).ok());
   EXPECT_FALSE(parse({}, models_env_plus({{"QUEUE_CAPACITY", "0"}})).ok());
   EXPECT_FALSE(parse({}, models_env_plus({{"HTTP_THREADS", "0"}})).ok());
+  EXPECT_FALSE(parse({}, models_env_plus({{"MAX_STREAMS", "0"}})).ok());
+  EXPECT_EQ(parse({"--max-streams", "3"}, kModelsEnv)->max_streams, 3);
   EXPECT_FALSE(parse({}, models_env_plus({{"MAX_UPLOAD_BYTES", "0"}})).ok());
   EXPECT_FALSE(parse({}, models_env_plus({{"BATCH_SIZE", "0"}})).ok());
   EXPECT_FALSE(parse({}, models_env_plus({{"CACHE_SIZE", "-5"}})).ok());
@@ -189,13 +191,13 @@ TEST(ServiceConfigTest, PricesAreOffUntilASourceIsNamedAndTheShopListIsAskedFirs
   EXPECT_TRUE(to_price_sources(*off).empty());
   EXPECT_EQ(off->price_budget_ms, 150);
 
-  Result<ServiceConfig> c = parse({"--price-budget-ms", "40"},
-                                  {{"PRICE_PROVIDER", "pokemontcg"},
-                                   {"PRICE_API_URL", "http://127.0.0.1:9/api"},
-                                   {"PRICE_API_KEY", "k"},
-                                   {"PRICE_CSV_DB", "/shop/prices.sqlite"},
-                                   {"PRICE_TIMEOUT_MS", "700"},
-                                   {"PRICE_TTL_S", "60"}});
+  Result<ServiceConfig> c =
+      parse({"--price-budget-ms", "40"}, {{"PRICE_PROVIDER", "pokemontcg"},
+                                          {"PRICE_API_URL", "http://127.0.0.1:9/api"},
+                                          {"PRICE_API_KEY", "k"},
+                                          {"PRICE_CSV_DB", "/shop/prices.sqlite"},
+                                          {"PRICE_TIMEOUT_MS", "700"},
+                                          {"PRICE_TTL_S", "60"}});
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_EQ(c->price_budget_ms, 40);
   EXPECT_EQ(c->price_ttl_s, 60);

@@ -64,9 +64,10 @@ std::map<std::string, std::string> price_env(const FixturePriceServer& prices, i
 
 class PriceServiceTest : public ::testing::Test {
  protected:
-  void start(int budget_ms) {
-    server_ = std::make_unique<CardmintdProcess>(std::vector<std::string>{},
-                                                 price_env(prices_, budget_ms),
+  void start(int budget_ms, const std::map<std::string, std::string>& more_env = {}) {
+    std::map<std::string, std::string> env = price_env(prices_, budget_ms);
+    env.insert(more_env.begin(), more_env.end());
+    server_ = std::make_unique<CardmintdProcess>(std::vector<std::string>{}, env,
                                                  /*with_model=*/false);
     ASSERT_TRUE(server_->wait_ready(std::chrono::seconds(60))) << server_->log();
   }
@@ -106,7 +107,8 @@ TEST_F(PriceServiceTest, ASlowProviderNeverHoldsTheCardItsPriceComesInALaterEven
   ASSERT_EQ(reply.status, 200) << reply.body;
   std::vector<std::string> names;
   for (const client::ReceivedEvent& e : reply.events) names.push_back(e.name);
-  ASSERT_EQ(names, (std::vector<std::string>{"detected", "quick", "identified", "complete", "price"}))
+  ASSERT_EQ(names,
+            (std::vector<std::string>{"detected", "quick", "identified", "complete", "price"}))
       << reply.body;
   const json& complete = reply.events[3].data;
   ASSERT_EQ(complete["card"]["id"], kCard);
@@ -120,6 +122,31 @@ TEST_F(PriceServiceTest, ASlowProviderNeverHoldsTheCardItsPriceComesInALaterEven
   // The card did not wait for the provider's 3 s: it came well before its price.
   EXPECT_LT(reply.events[3].at_ms + 1500, reply.events[4].at_ms)
       << "complete at " << reply.events[3].at_ms << " ms, price at " << reply.events[4].at_ms;
+}
+
+// MAX_STREAMS: a stream waiting for its late price holds its place; one more stream is a 503
+// with Retry-After, plain answers still come, and the place is free again once the stream ends.
+TEST_F(PriceServiceTest, StreamsBeyondMaxStreamsAreBusyUntilOneEnds) {
+  prices_.set_delay(std::chrono::milliseconds(4000));
+  start(/*budget_ms=*/50, {{"MAX_STREAMS", "1"}});
+  client::StreamReply first;
+  std::thread listener([&] { first = post_streaming(port(), "/recognize?stream=1"); });
+  // The first stream has its card in well under a second, then waits 4 s for the price.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  httplib::Client client = client_for(port());
+  httplib::Result refused = client.Post("/recognize?stream=1", devset_photo(kPhoto), "image/jpeg");
+  EXPECT_TRUE(is_json_error(refused, 503, "busy"));
+  if (refused) {
+    EXPECT_FALSE(refused->get_header_value("Retry-After").empty());
+  }
+  EXPECT_EQ(post_photo(port(), "/recognize")["card"]["id"], kCard);  // not a stream: answered
+  listener.join();
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_FALSE(first.events.empty());
+  EXPECT_EQ(first.events.back().name, "price");
+  const client::StreamReply again = post_streaming(port(), "/recognize?stream=1");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(still_serving(port()));
 }
 
 TEST_F(PriceServiceTest, WithoutStreamingAPendingPriceIsThereToAskForLater) {
@@ -140,8 +167,8 @@ TEST_F(PriceServiceTest, WithoutStreamingAPendingPriceIsThereToAskForLater) {
   EXPECT_EQ(prices_.hits(), 1);
 
   EXPECT_TRUE(is_json_error(client.Get("/prices/sm12-201?finish=shiny"), 400, "invalid_input"));
-  EXPECT_TRUE(is_json_error(client.Get("/prices/sm12-201?finish=normal&wait_ms=x"), 400,
-                            "invalid_input"));
+  EXPECT_TRUE(
+      is_json_error(client.Get("/prices/sm12-201?finish=normal&wait_ms=x"), 400, "invalid_input"));
 }
 
 TEST_F(PriceServiceTest, AFailingProviderLeavesTheCardWhole) {
@@ -170,7 +197,8 @@ TEST_F(PriceServiceTest, TheNextCardsPriceIsReadyBeforeItIsScanned) {
     if (prices_.hits() != seen) {
       seen = prices_.hits();
       quiet_since = std::chrono::steady_clock::now();
-    } else if (seen >= 2 && std::chrono::steady_clock::now() - quiet_since > std::chrono::seconds(1)) {
+    } else if (seen >= 2 &&
+               std::chrono::steady_clock::now() - quiet_since > std::chrono::seconds(1)) {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -236,8 +264,8 @@ TEST_F(PriceServiceTest, ASessionRemembersItsCardsPricesTheNextAndTakesADefaultC
   EXPECT_EQ(second["card"]["condition"], "near mint") << second.dump();
   EXPECT_EQ(second["card"]["condition_source"], "session default");
   // X-Session-Id names the session too; a scan outside it takes no default.
-  httplib::Result third = client.Post("/recognize", {{"X-Session-Id", "binder-1"}},
-                                      devset_photo(kPhoto), "image/jpeg");
+  httplib::Result third =
+      client.Post("/recognize", {{"X-Session-Id", "binder-1"}}, devset_photo(kPhoto), "image/jpeg");
   ASSERT_TRUE(third);
   EXPECT_EQ(json::parse(third->body)["card"]["condition_source"], "session default");
   const json outside = post_photo(port(), "/recognize");
