@@ -17,13 +17,13 @@ constexpr int kDefaultLimit = 10;
 constexpr int kMaxLimit = 50;
 constexpr std::size_t kMaxQueryBytes = 200;
 
+}  // namespace
+
 Result<const catalog::Catalog*> catalog_of(const ModelLoader& models) {
   Result<recognize::Recognizer*> recognizer = models.recognizer();
   if (!recognizer.ok()) return recognizer.status();
   return &(*recognizer)->catalog();
 }
-
-}  // namespace
 
 Result<nlohmann::json> catalog_card_json(const catalog::Catalog& catalog,
                                          const catalog::Card& card) {

@@ -26,6 +26,9 @@ namespace cardmint::service {
 
 class ModelLoader;
 
+// The Recognizer's catalog; unavailable while the models are still loading.
+[[nodiscard]] Result<const catalog::Catalog*> catalog_of(const ModelLoader& models);
+
 // CARD for `card`, with its set's code and printed total. Errors: the set's lookup.
 [[nodiscard]] Result<nlohmann::json> catalog_card_json(const catalog::Catalog& catalog,
                                                        const catalog::Card& card);

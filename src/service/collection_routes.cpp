@@ -11,6 +11,7 @@
 #include "collection/collection.h"
 #include "collection/collection_formats.h"
 #include "recognize/recognizer.h"
+#include "service/catalog_routes.h"
 #include "service/error_response.h"
 #include "service/json_exchange.h"
 #include "service/model_loader.h"
@@ -23,12 +24,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int kMaxListed = 10'000;
-
-Result<const catalog::Catalog*> catalog_of(const CollectionRoutes& routes) {
-  Result<recognize::Recognizer*> recognizer = routes.models->recognizer();
-  if (!recognizer.ok()) return recognizer.status();
-  return &(*recognizer)->catalog();
-}
 
 Result<std::int64_t> entry_id_of(const httplib::Request& req) {
   const std::string text = req.path_params.count("id") ? req.path_params.at("id") : "";
@@ -140,7 +135,7 @@ void handle_add_to_collection(const httplib::Request& req, httplib::Response& re
   if (!session.ok()) return write_error(res, session.status(), request_id);
   add.session_id = *session;
 
-  Result<const catalog::Catalog*> catalog = catalog_of(routes);
+  Result<const catalog::Catalog*> catalog = catalog_of(*routes.models);
   if (!catalog.ok()) return write_error(res, catalog.status(), request_id);
   Result<collection::AddOutcome> added = routes.collection->add(**catalog, add);
   if (!added.ok()) return write_error(res, added.status(), request_id);
@@ -257,7 +252,7 @@ void handle_import(const httplib::Request& req, httplib::Response& res,
   }
   Result<std::string> session = checked_session(req.get_param_value("session"));
   if (!session.ok()) return write_error(res, session.status(), request_id);
-  Result<const catalog::Catalog*> catalog = catalog_of(routes);
+  Result<const catalog::Catalog*> catalog = catalog_of(*routes.models);
   if (!catalog.ok()) return write_error(res, catalog.status(), request_id);
   Result<collection::ImportFile> file = collection::read_import(req.body, **catalog);
   if (!file.ok()) return write_error(res, file.status(), request_id);
