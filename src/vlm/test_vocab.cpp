@@ -21,7 +21,6 @@ constexpr std::array<std::string_view, 17> kLeadingSpecials = {
     "<jupyter_script>", "<empty_output>",
 };
 constexpr int kFirstByteToken = static_cast<int>(kLeadingSpecials.size());
-constexpr int kFirstMergedToken = kFirstByteToken + 256;
 constexpr int kReservedSpecials = 88;  // <|reserved_special_token_0..87|>, SmolVLM's filler
 
 constexpr std::int32_t kTypeNormal = 1;   // LLAMA_TOKEN_TYPE_NORMAL
