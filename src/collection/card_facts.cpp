@@ -56,7 +56,11 @@ Result<CardFacts> card_facts(const catalog::Catalog& catalog, std::string_view c
   e.set_id = set->id;
   e.set_name = set->name;
   e.set_code = set->abbreviation.value_or("");
-  e.number = card->local_id;  // TCGdex pads exactly where the card does: "001" in SV
+  // TCGdex pads exactly where the card does ("001" in SV), so the local id is the printed number,
+  // unless it spells it otherwise (exu's "%3F", a file name's escape of Unown's "?"): then the
+  // catalog's number, the one an import of the export is matched against.
+  e.number = catalog::normalize_collector_number(card->local_id) == card->number ? card->local_id
+                                                                                 : card->number;
   e.printed_total = printed_total(catalog, *card, *set);
   e.rarity = card->rarity.value_or("");
   e.tcgplayer_product_id = card->tcgplayer_ids.empty() ? 0 : card->tcgplayer_ids.front();
