@@ -6,6 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "json-schema-to-grammar.h"
 #include "json.h"
@@ -21,6 +23,8 @@ struct CharSpan {
   size_t end = 0;
 };
 
+bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
 // Where the string value of "key" sits in the model's text. The grammar allows whitespace between
 // tokens, so this scans rather than pattern-matching a fixed layout.
 std::optional<CharSpan> find_string_value(const std::string& text, std::string_view key) {
@@ -28,10 +32,10 @@ std::optional<CharSpan> find_string_value(const std::string& text, std::string_v
   size_t pos = text.find(quoted_key);
   if (pos == std::string::npos) return std::nullopt;
   pos += quoted_key.size();
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\t')) ++pos;
+  while (pos < text.size() && is_json_space(text[pos])) ++pos;
   if (pos >= text.size() || text[pos] != ':') return std::nullopt;
   ++pos;
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\t')) ++pos;
+  while (pos < text.size() && is_json_space(text[pos])) ++pos;
   if (pos >= text.size() || text[pos] != '"') return std::nullopt;
   const size_t begin = ++pos;
   while (pos < text.size() && text[pos] != '"') pos += text[pos] == '\\' ? 2 : 1;
@@ -91,13 +95,35 @@ const std::string& card_grammar() {
 }
 
 Result<CardDescription> parse_card_description(const Generation& generation) {
-  const ordered_json doc =
-      ordered_json::parse(generation.text, nullptr, /*allow_exceptions=*/false);
+  // The top-level keys as written: of a key given twice the parsed object keeps one value, so the
+  // repeat shows only while parsing.
+  std::vector<std::string> keys;
+  const ordered_json doc = ordered_json::parse(
+      generation.text,
+      [&keys](int depth, ordered_json::parse_event_t event, ordered_json& parsed) {
+        if (depth == 1 && event == ordered_json::parse_event_t::key) {
+          keys.push_back(parsed.get<std::string>());
+        }
+        return true;
+      },
+      /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::unprocessable("model output is not a JSON object");
   }
   // Parsed once: this runs on every model answer.
   static const ordered_json schema = ordered_json::parse(card_json_schema());
+  // The schema has additionalProperties false, and an unconstrained model (CONSTRAIN_OUTPUT=0)
+  // may still write another field or one twice; either could hold a second "name", so the name
+  // streamed early (the first "name" in the text) and the one answered would differ.
+  for (auto key = keys.begin(); key != keys.end(); ++key) {
+    if (!schema["properties"].contains(*key)) {
+      return Status::unprocessable(
+          fmt::format("model output has a field \"{}\" the schema does not allow", *key));
+    }
+    if (std::find(keys.begin(), key, *key) != key) {
+      return Status::unprocessable(fmt::format("model output gives \"{}\" twice", *key));
+    }
+  }
   CardDescription card;
   auto read = [&](const char* key, std::string& into) -> Status {
     auto it = doc.find(key);

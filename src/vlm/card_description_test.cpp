@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 namespace cardmint::vlm {
 namespace {
@@ -50,6 +51,28 @@ TEST(CardDescriptionTest, ConfidenceIsTheWeakerOfNameAndNumber) {
   EXPECT_NEAR(card->field_confidence.name, 1.0, 1e-6);
   EXPECT_NEAR(card->field_confidence.number, 0.25, 1e-6);
   EXPECT_NEAR(card->confidence, 0.25, 1e-6);
+}
+
+// The streamed name is the first "name" in the text; an answer is only taken when that is the
+// name it answers: each field once, no other field (which could hold a "name" of its own).
+TEST(CardDescriptionTest, ARepeatedOrUnknownFieldIsUnprocessable) {
+  const std::string rest =
+      R"("set_name": "Jungle", "number": "51/64", "finish": "normal", "condition": "mint", )"
+      R"("language": "English"})";
+  for (const std::string& text : {R"({"name": "Eevee", "name": "Vaporeon", )" + rest,
+                                  R"({"card": {"name": "Eevee"}, "name": "Vaporeon", )" + rest,
+                                  R"({"name": "Vaporeon", "confidence": "high", )" + rest}) {
+    Result<CardDescription> card = parse_card_description(generation_of(text));
+    ASSERT_FALSE(card.ok()) << text;
+    EXPECT_EQ(card.status().code(), StatusCode::kUnprocessable);
+  }
+  // JSON's whitespace includes the carriage return, around the colon as anywhere.
+  const std::string crlf = "{\"name\"\r\n:\r\n\"Vaporeon\",\r\n" + rest;
+  EXPECT_EQ(streamed_name(crlf), "Vaporeon");
+  Result<CardDescription> card = parse_card_description(generation_of(crlf));
+  ASSERT_TRUE(card.ok()) << card.status().to_string();
+  EXPECT_EQ(card->name, "Vaporeon");
+  EXPECT_GT(card->field_confidence.name, 0.0);
 }
 
 TEST(CardDescriptionTest, GarbageIsUnprocessableNotACrash) {
