@@ -371,6 +371,11 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
     }
   }
   q = provisional_order(q);
+  // In a photo of a few dozen pixels, 3% of it is a speck the rectifier would refuse.
+  if (!is_usable_card_quad(q)) {
+    return Status::not_found(
+        "no card-shaped quadrilateral found: the best outline is too small to hold a card");
+  }
   CardQuad out;
   for (int i = 0; i < 4; ++i) out.corners[i] = {q[i].x, q[i].y};
   out.score = std::clamp(chosen.shape_score, 0.0, 1.0);  // the measure min_score was held to

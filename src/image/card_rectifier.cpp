@@ -29,7 +29,7 @@ Status check_quad(const Quad& q, const RgbImage& photo) {
                       photo.width, photo.height));
     }
   }
-  if (!is_convex(q) || std::abs(signed_area(q)) < 64) {
+  if (!is_usable_card_quad(q)) {
     return Status::invalid_input("card quad is not a convex quadrilateral of useful size");
   }
   return {};

@@ -117,6 +117,8 @@ bool is_convex(const Quad& q) {
   return true;
 }
 
+bool is_usable_card_quad(const Quad& q) { return is_convex(q) && std::abs(signed_area(q)) >= 64; }
+
 Quad clockwise(const Quad& q) {
   if (signed_area(q) >= 0) return q;
   return {q[0], q[3], q[2], q[1]};

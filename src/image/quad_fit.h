@@ -14,6 +14,9 @@ using Quad = std::array<cv::Point2d, 4>;
 // Shoelace area; positive when the corners run clockwise on screen (y grows downwards).
 double signed_area(const Quad& q);
 bool is_convex(const Quad& q);
+// An outline a card can be warped from: convex and at least 64 px² (a card 7x9 px), either
+// winding. The rectifier refuses anything else, so the detector reports nothing less.
+bool is_usable_card_quad(const Quad& q);
 // Reorders to clockwise on screen, keeping corner 0.
 Quad clockwise(const Quad& q);
 // Rotates the corner list so that corner 0 comes `shift` places later (q[shift] becomes first).
