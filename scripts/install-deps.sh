@@ -8,6 +8,7 @@ PACKAGES=(
   libtesseract-dev tesseract-ocr tesseract-ocr-eng libleptonica-dev libfreetype-dev zlib1g-dev
   libsqlite3-dev sqlite3 libhiredis-dev libxxhash-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang lld libclang-rt-14-dev libomp-dev
   redis-server nginx prometheus wrk python3 python3-yaml systemd chromium
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-urw-base35
 )

@@ -22,3 +22,9 @@ echo "== unit tests under ASan+UBSan ($asan)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd "$asan" && ctest --output-on-failure -j"$jobs" -L unit --timeout 900)
+
+# Every parser of untrusted input under libFuzzer with ASan+UBSan (fuzz/README.md): a minute per
+# target, two at a time, on copies of the seed corpora, then each saved regression once. A clang
+# build of its own in build-fuzz/.
+echo "== fuzz"
+"$here/scripts/fuzz.sh" 60
