@@ -1,6 +1,6 @@
 // Feeds an upload's bytes down the path a photo takes before any model sees it: decode_image
 // (JPEG, PNG, WebP, EXIF orientation), then find_card and rectify_card on the decoded photo. The
-// limits are small (128 px a side, 16 Ki pixels; the seeds are 80 px desk photos), the detector
+// limits are small (128 px a side, 16 Ki pixels; the seeds are 128 px desk photos), the detector
 // refines one outline, and the rectified card is a quarter of the real canvas, so a run takes a
 // few milliseconds under ASan; the code paths are the ones a full-size photo takes.
 // Beyond "does not crash", checks that:

@@ -27,7 +27,7 @@ done
 # target → max_len (bytes), per-input timeout (s), dictionary. max_len is a few times the largest
 # seed: images are the small photos the harness's limits allow; number lines are one line.
 declare -A max_len=(
-  [image_rectify_fuzzer]=8192 [multipart_fuzzer]=8192 [card_description_fuzzer]=4096
+  [image_rectify_fuzzer]=16384 [multipart_fuzzer]=8192 [card_description_fuzzer]=4096
   [tcgdex_reader_fuzzer]=8192 [pokemontcg_reader_fuzzer]=8192 [collection_import_fuzzer]=4096
   [collector_number_fuzzer]=256)
 declare -A timeout=(
