@@ -29,6 +29,7 @@
 #include "cli/latency_summary.h"
 #include "cli/local_cluster.h"
 #include "cli/nginx_site.h"
+#include "cli/photo_folder.h"
 #include "cli/subprocess.h"
 #include "image/jpeg_comment.h"
 
@@ -60,31 +61,9 @@ constexpr int kRequestTimeoutS = 300;
 // once its first answer was, so that a repeat can be a cache hit.
 constexpr double kRememberedConfidence = 0.85;
 
-struct Photo {
-  std::string name;
-  std::string bytes;
-};
-
-// .jpg files of `dir`, by name.
-std::vector<Photo> read_photos(const fs::path& dir) {
-  std::vector<fs::path> paths;
-  std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_regular_file() && e.path().extension() == ".jpg") paths.push_back(e.path());
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<Photo> photos;
-  for (const fs::path& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    photos.push_back({path.filename().string(), std::string(std::istreambuf_iterator<char>(in),
-                                                            std::istreambuf_iterator<char>())});
-  }
-  return photos;
-}
-
 // `count` new photos from the project's generator (tools/card_photo), seeded: the same run gets
 // the same photos.
-Result<std::vector<Photo>> generate_photos(const fs::path& out, int count, unsigned seed) {
+Result<std::vector<FolderPhoto>> generate_photos(const fs::path& out, int count, unsigned seed) {
   const fs::path generator =
       own_dir().parent_path().parent_path() / "tools" / "card_photo" / "cardmint-photos";
   if (access(generator.c_str(), X_OK) != 0) {
@@ -100,7 +79,7 @@ Result<std::vector<Photo>> generate_photos(const fs::path& out, int count, unsig
   if (run->exit_code != 0) {
     return Status::unavailable(fmt::format("cardmint-photos failed: {}", run->err));
   }
-  return read_photos(out);
+  return read_folder_photos(out);
 }
 
 struct Reply {
@@ -116,7 +95,7 @@ struct Reply {
 
 struct Mix {
   // Uploads of photo i are the same picture; each after the first carries other bytes.
-  const std::vector<Photo>* photos;
+  const std::vector<FolderPhoto>* photos;
   int requests;
   double hit_share;
   unsigned seed;
@@ -158,7 +137,7 @@ std::vector<Reply> send_mix(int port, int concurrency, const Mix& mix, double& w
               photo = next_new++ % static_cast<int>(mix.photos->size());
             }
           }
-          const Photo& p = (*mix.photos)[photo];
+          const FolderPhoto& p = (*mix.photos)[photo];
           // The same pixels in other bytes: the upload's digest misses, its picture may hit.
           Result<std::string> renamed =
               image::with_jpeg_comment(p.bytes, fmt::format("bench cluster {}", i));
@@ -333,21 +312,22 @@ int run_bench_cluster(const BenchClusterFlags& flags) {
   const int max_instances = *std::max_element(flags.instances.begin(), flags.instances.end());
   const int new_needed =
       flags.requests - static_cast<int>(flags.requests * flags.hit_share) + max_instances;
-  std::vector<Photo> photos;
+  std::vector<FolderPhoto> photos;
   if (flags.photos.empty()) {
-    Result<std::vector<Photo>> made = generate_photos(work / "photos", new_needed, flags.seed);
+    Result<std::vector<FolderPhoto>> made =
+        generate_photos(work / "photos", new_needed, flags.seed);
     if (!made.ok()) return fail(made.status().to_string());
     photos = std::move(made).value();
   } else {
-    photos = read_photos(flags.photos);
+    photos = read_folder_photos(flags.photos);
   }
   if (static_cast<int>(photos.size()) < max_instances + 1) {
     return fail(fmt::format("{} photos; at least {} are needed", photos.size(), max_instances + 1));
   }
   // The first photos warm the instances up (first-touch costs, OCR's lazy set-up); the run never
   // repeats them.
-  const std::vector<Photo> warm_up(photos.begin(), photos.begin() + max_instances);
-  const std::vector<Photo> run_photos(photos.begin() + max_instances, photos.end());
+  const std::vector<FolderPhoto> warm_up(photos.begin(), photos.begin() + max_instances);
+  const std::vector<FolderPhoto> run_photos(photos.begin() + max_instances, photos.end());
 
   std::vector<RunFigures> runs;
   for (int n : flags.instances) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "cli/answered_by.h"
 #include "cli/cardmintd_child.h"
 #include "cli/latency_summary.h"
 #include "cli/model_flags.h"
@@ -41,15 +42,6 @@ struct SourceFigures {
   std::vector<double> complete_ms;
   std::map<std::string, int> first_event;  // which event came first, how often
 };
-
-// "ocr", "vlm-256m", "cache/bytes", ...: what answered, as the complete event says.
-std::string answered_by(const json& complete) {
-  std::string source = complete.value("source", "?");
-  if (complete.contains("cache") && complete["cache"].is_object()) {
-    source += "/" + complete["cache"].value("hit", "?");
-  }
-  return source;
-}
 
 Result<std::vector<std::string>> photo_files(const fs::path& dir, int count) {
   std::error_code ec;
@@ -81,16 +73,8 @@ int run_bench_stream(const BenchStreamFlags& flags) {
   const fs::path work =
       fs::temp_directory_path() / fmt::format("cardmint-bench-stream-{}", getpid());
   fs::create_directories(work);
-  std::vector<std::string> args = {
-      "--catalog-db", catalog_db_path(flags.model), "--cache-file", "memory", "--mode", flags.mode};
-  for (const recognize::RecognizerOptions::Model& m : cascade_models(flags.model)) {
-    const bool accurate = m.accurate;
-    args.insert(args.end(),
-                {accurate ? "--accurate-model" : "--model", m.vlm.model_path.string(),
-                 accurate ? "--accurate-mmproj" : "--mmproj", m.vlm.mmproj_path.string(),
-                 accurate ? "--accurate-model-label" : "--model-label", m.vlm.label, "--threads",
-                 std::to_string(m.vlm.threads)});
-  }
+  std::vector<std::string> args = cardmintd_model_args(flags.model);
+  args.insert(args.end(), {"--cache-file", "memory", "--mode", flags.mode});
   Result<CardmintdChild> server = start_cardmintd(args, work / "cardmintd.log", kReadyTimeout);
   if (!server.ok()) return fail(server.status().to_string());
 

@@ -60,4 +60,17 @@ std::string catalog_db_path(const ModelFlags& flags) {
   return flags.catalog_db.empty() ? catalog::default_catalog_db_path().string() : flags.catalog_db;
 }
 
+std::vector<std::string> cardmintd_model_args(const ModelFlags& flags) {
+  std::vector<std::string> args = {"--catalog-db", catalog_db_path(flags)};
+  for (const recognize::RecognizerOptions::Model& m : cascade_models(flags)) {
+    const bool accurate = m.accurate;
+    args.insert(args.end(),
+                {accurate ? "--accurate-model" : "--model", m.vlm.model_path.string(),
+                 accurate ? "--accurate-mmproj" : "--mmproj", m.vlm.mmproj_path.string(),
+                 accurate ? "--accurate-model-label" : "--model-label", m.vlm.label, "--threads",
+                 std::to_string(m.vlm.threads)});
+  }
+  return args;
+}
+
 }  // namespace cardmint::cli

@@ -37,4 +37,8 @@ std::vector<recognize::RecognizerOptions::Model> cascade_models(const ModelFlags
 
 std::string catalog_db_path(const ModelFlags& flags);
 
+// cardmintd's flags for the same catalog and models: --catalog-db, then each of
+// cascade_models(flags) as --model/--mmproj/--model-label (or the --accurate-* ones) and --threads.
+std::vector<std::string> cardmintd_model_args(const ModelFlags& flags);
+
 }  // namespace cardmint::cli

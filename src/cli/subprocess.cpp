@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 namespace cardmint::cli {
 namespace {
@@ -35,12 +36,17 @@ std::vector<char*> to_c_argv(const std::vector<std::string>& argv) {
   _exit(127);
 }
 
+// The shell's convention: the exit status, or 128 + the signal that ended the process.
+int exit_code_of(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  return 128 + (WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0);
+}
+
 int wait_exit_code(int pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return exit_code_of(status);
 }
 
 }  // namespace
@@ -125,14 +131,21 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept
 
 ChildProcess::~ChildProcess() {
   if (stdout_fd_ >= 0) close(stdout_fd_);
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {  // up to 10 s to drain and exit
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+  if (pid_ > 0) stop(std::chrono::seconds(10));  // time to drain and exit
+}
+
+int ChildProcess::stop(std::chrono::seconds grace) {
+  if (pid_ <= 0) return -1;
+  const int pid = std::exchange(pid_, -1);
+  kill(pid, SIGTERM);
+  const auto deadline = Clock::now() + grace;
+  int status = 0;
+  while (Clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return exit_code_of(status);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  kill(pid, SIGKILL);
+  return wait_exit_code(pid);
 }
 
 Result<std::string> ChildProcess::read_line(std::chrono::seconds timeout) {

@@ -37,6 +37,11 @@ class ChildProcess {
   [[nodiscard]] Result<std::string> read_line(std::chrono::seconds timeout);
   int pid() const { return pid_; }
 
+  // SIGTERM, then SIGKILL when it has not exited after `grace`; waits for it and returns its exit
+  // code (128 + the signal when a signal ended it). The child is gone afterwards: a second call
+  // returns -1, and the destructor does nothing.
+  int stop(std::chrono::seconds grace);
+
  private:
   ChildProcess(int pid, int stdout_fd) : pid_(pid), stdout_fd_(stdout_fd) {}
   int pid_ = -1;
