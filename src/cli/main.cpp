@@ -8,6 +8,7 @@
 #include "cli/bench_cluster_command.h"
 #include "cli/bench_prefetch_command.h"
 #include "cli/bench_serve_command.h"
+#include "cli/bench_soak_command.h"
 #include "cli/bench_stream_command.h"
 #include "cli/bench_vlm_command.h"
 #include "cli/catalog_command.h"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   cardmint::cli::register_bench_batch_command(*bench);
   cardmint::cli::register_bench_prefetch_command(*bench);
   cardmint::cli::register_bench_cluster_command(*bench);
+  cardmint::cli::register_bench_soak_command(*bench);
 
   CLI11_PARSE(app, argc, argv);
   return 0;
