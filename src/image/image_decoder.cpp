@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstddef>
 #include <cstring>
@@ -12,7 +13,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "base/elapsed.h"
+#include "image/cv_interop.h"
 #include "image/exif_orientation.h"
+#include "image/jpeg_decoder.h"
 
 namespace cardmint::image {
 namespace {
@@ -325,42 +329,61 @@ cv::Mat upright(const cv::Mat& stored, int orientation) {
   }
 }
 
+// The stored (not yet upright) pixels as RGB. JPEG goes through libjpeg directly, which can stop
+// at the deadline; PNG and WebP through cv::imdecode, timed when done.
+Result<cv::Mat> decode_stored_rgb(Bytes bytes, const ImageHeader& header, int reduction,
+                                  const DecodeLimits& limits) {
+  if (header.format == ImageFormat::kJpeg) {
+    return decode_jpeg_rgb(bytes, {.reduction = reduction, .cpu_limit = limits.max_decode_time});
+  }
+  const auto cpu_at_start = thread_cpu_time();
+  // IGNORE_ORIENTATION: we rotate every format ourselves (OpenCV 4.6 rotates PNG but not WebP),
+  // so the output never depends on what a given OpenCV version does.
+  cv::Mat bgr = cv::imdecode(cv::_InputArray(bytes.data(), static_cast<int>(bytes.size())),
+                             cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+  if (bgr.empty()) return corrupt(header.format, "the decoder rejected the data");
+  if (reduction > 1) {
+    // Reduced as libjpeg reduces a JPEG, sides rounded up: OpenCV's IMREAD_REDUCED_* rounds a PNG
+    // or WebP side down, to nothing for a side shorter than the reduction, and the size check
+    // below refused valid files (found by image_rectify_fuzzer).
+    const cv::Size reduced((bgr.cols + reduction - 1) / reduction,
+                           (bgr.rows + reduction - 1) / reduction);
+    cv::resize(bgr, bgr, reduced, 0, 0, cv::INTER_AREA);
+  }
+  if (bgr.type() != CV_8UC3) {
+    return Status::internal(fmt::format("{} decoded to OpenCV type {}, not 8UC3",
+                                        format_name(header.format), bgr.type()));
+  }
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(thread_cpu_time() - cpu_at_start);
+  if (limits.max_decode_time.count() > 0 && took > limits.max_decode_time) {
+    return Status::unprocessable(
+        fmt::format("{} took {} ms to decode, over the {} ms decode time limit (DECODE_TIMEOUT_MS)",
+                    format_name(header.format), took.count(), limits.max_decode_time.count()));
+  }
+  cv::Mat rgb;
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  return rgb;
+}
+
 // REQUIRES: the container walk accepted `bytes` and `header` passed check_limits.
 // `reduction` 1, 2, 4 or 8: libjpeg scales JPEG down in the DCT itself (no full-size buffer, and
 // ~3x faster at 2); PNG and WebP are decoded whole and resized.
 Result<RgbImage> decode_pixels(Bytes bytes, const ImageHeader& header, int orientation,
-                               int reduction) {
+                               int reduction, const DecodeLimits& limits) {
   const std::string_view name = format_name(header.format);
   try {
-    // IGNORE_ORIENTATION: we rotate every format ourselves (OpenCV 4.6 rotates JPEG and PNG but
-    // not WebP), so the output never depends on what a given OpenCV version does.
-    const int mode = reduction == 8   ? cv::IMREAD_REDUCED_COLOR_8
-                     : reduction == 4 ? cv::IMREAD_REDUCED_COLOR_4
-                     : reduction == 2 ? cv::IMREAD_REDUCED_COLOR_2
-                                      : cv::IMREAD_COLOR;
-    const cv::Mat bgr = cv::imdecode(cv::_InputArray(bytes.data(), static_cast<int>(bytes.size())),
-                                     mode | cv::IMREAD_IGNORE_ORIENTATION);
-    if (bgr.empty()) return corrupt(header.format, "the decoder rejected the data");
-    if (bgr.type() != CV_8UC3) {
-      return Status::internal(
-          fmt::format("{} decoded to OpenCV type {}, not 8UC3", name, bgr.type()));
-    }
+    Result<cv::Mat> stored = decode_stored_rgb(bytes, header, reduction, limits);
+    if (!stored.ok()) return stored.status();
     // Our header parser and the decoder must agree, or the limit check above guarded nothing.
     const int expected_width = (header.width + reduction - 1) / reduction;
     const int expected_height = (header.height + reduction - 1) / reduction;
-    if (bgr.cols != expected_width || bgr.rows != expected_height) {
-      return corrupt(header.format, fmt::format("decoded {}x{}, header says {}x{} (1/{})", bgr.cols,
-                                                bgr.rows, header.width, header.height, reduction));
+    if (stored->cols != expected_width || stored->rows != expected_height) {
+      return corrupt(header.format,
+                     fmt::format("decoded {}x{}, header says {}x{} (1/{})", stored->cols,
+                                 stored->rows, header.width, header.height, reduction));
     }
-    const cv::Mat oriented = upright(bgr, orientation);
-    RgbImage image;
-    image.width = oriented.cols;
-    image.height = oriented.rows;
-    image.pixels.resize(std::size_t(image.width) * std::size_t(image.height) * 3);
-    // A Mat over the result's own buffer: same size and type, so cvtColor writes into it in place.
-    cv::Mat rgb(image.height, image.width, CV_8UC3, image.pixels.data());
-    cv::cvtColor(oriented, rgb, cv::COLOR_BGR2RGB);
-    return image;
+    return rgb_image_of(upright(*stored, orientation));
   } catch (const cv::Exception& e) {
     return corrupt(header.format, e.err);
   } catch (const std::bad_alloc&) {
@@ -409,7 +432,7 @@ Result<RgbImage> decode_image_reduced(std::span<const std::uint8_t> bytes,
   const int long_side = std::max(header->width, header->height);
   while (reduction < 8 && min_long_side > 0 && long_side / (reduction * 2) >= min_long_side)
     reduction *= 2;
-  return decode_pixels(bytes, *header, read_exif_orientation(whole->exif), reduction);
+  return decode_pixels(bytes, *header, read_exif_orientation(whole->exif), reduction, limits);
 }
 
 }  // namespace cardmint::image

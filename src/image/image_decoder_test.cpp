@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -11,6 +12,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "image/jpeg_comment.h"
@@ -480,6 +482,93 @@ TEST(DecodeImageTest, JpegWithTooManyScansIsRefused) {
   ASSERT_FALSE(image.ok());
   EXPECT_EQ(image.status().code(), StatusCode::kUnprocessable);
   EXPECT_TRUE(contains(image.status().message(), "scans")) << image.status().to_string();
+}
+
+// ---- JPEG through libjpeg, and the decode time limit --------------------------------------------
+
+// JPEG no longer goes through cv::imdecode (jpeg_decoder.h); its pixels must not change for it.
+TEST(JpegDecoderTest, PixelsMatchOpenCvsDecoderForEveryKindAndReduction) {
+  const cv::Mat noise = noise_image(251, 173);  // odd sizes: the reduced sizes round up
+  cv::Mat gray;
+  cv::cvtColor(noise, gray, cv::COLOR_BGR2GRAY);
+  const std::vector<std::pair<std::string, Bytes>> files = {
+      {"baseline", jpeg_of(noise)},
+      {"progressive", encode(noise, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1})},
+      {"grayscale", encode(gray, ".jpg")},
+      {"4:2:0 optimized", encode(noise, ".jpg", {cv::IMWRITE_JPEG_OPTIMIZE, 1,
+                                                 cv::IMWRITE_JPEG_QUALITY, 70})}};
+  const std::vector<std::pair<int, int>> reductions = {{1, cv::IMREAD_COLOR},
+                                                       {2, cv::IMREAD_REDUCED_COLOR_2},
+                                                       {4, cv::IMREAD_REDUCED_COLOR_4},
+                                                       {8, cv::IMREAD_REDUCED_COLOR_8}};
+  for (const auto& [name, jpeg] : files) {
+    for (const auto& [reduction, mode] : reductions) {
+      // The smallest reduction whose long side is still >= min_long_side.
+      const int min_long_side = reduction == 1 ? 0 : 251 / reduction;
+      Result<RgbImage> ours = decode_image_reduced(jpeg, {}, min_long_side);
+      ASSERT_TRUE(ours.ok()) << name << " 1/" << reduction << ": " << ours.status().to_string();
+      cv::Mat reference = cv::imdecode(jpeg, mode);
+      cv::cvtColor(reference, reference, cv::COLOR_BGR2RGB);
+      ASSERT_EQ(ours->width, reference.cols) << name << " 1/" << reduction;
+      ASSERT_EQ(ours->height, reference.rows) << name << " 1/" << reduction;
+      const Bytes expected(reference.data, reference.data + reference.total() * 3);
+      EXPECT_EQ(ours->pixels, expected) << name << " 1/" << reduction;
+    }
+  }
+}
+
+// PNG and WebP are reduced the way libjpeg reduces a JPEG, sides rounded up, so a side that is
+// no multiple of the reduction (or shorter than it) is no reason to refuse a valid file.
+TEST(ReducedDecodeTest, PngAndWebpSidesRoundUpLikeJpegs) {
+  for (const auto& [width, height] : std::vector<std::pair<int, int>>{{251, 173}, {1000, 3}}) {
+    const cv::Mat noise = noise_image(width, height);
+    for (const Bytes& file : {encode(noise, ".png"), lossless_webp_of(noise)}) {
+      Result<RgbImage> reduced = decode_image_reduced(file, {}, width / 8);  // 1/8
+      ASSERT_TRUE(reduced.ok()) << width << "x" << height << ": " << reduced.status().to_string();
+      EXPECT_EQ(reduced->width, (width + 7) / 8);
+      EXPECT_EQ(reduced->height, (height + 7) / 8);
+    }
+  }
+}
+
+// A large progressive JPEG: libjpeg reads every scan of every row before the first output row,
+// hundreds of milliseconds of CPU, far over a 1 ms limit.
+Bytes large_progressive_jpeg() {
+  cv::Mat bgr(3000, 4000, CV_8UC3);
+  cv::RNG rng(7);
+  rng.fill(bgr, cv::RNG::NORMAL, 128, 40);
+  return encode(bgr, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1, cv::IMWRITE_JPEG_QUALITY, 80});
+}
+
+TEST(DecodeTimeLimitTest, AJpegDecodeStopsPartWayWhenItsCpuTimeRunsOut) {
+  const Bytes jpeg = large_progressive_jpeg();
+  DecodeLimits limits;
+  limits.max_decode_time = std::chrono::milliseconds(1);
+  Result<RgbImage> limited = decode(jpeg, limits);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.status().code(), StatusCode::kUnprocessable);
+  // "stopped ... after N of M passes": libjpeg's progress monitor ended it, not a check after.
+  EXPECT_TRUE(contains(limited.status().message(), "stopped")) << limited.status().to_string();
+  EXPECT_TRUE(contains(limited.status().message(), "DECODE_TIMEOUT_MS"));
+  // The same file without the limit decodes whole: the refusal was the limit's, not the file's.
+  Result<RgbImage> whole = decode(jpeg);
+  ASSERT_TRUE(whole.ok()) << whole.status().to_string();
+  EXPECT_EQ(whole->width, 4000);
+  // And a generous limit lets it through too.
+  limits.max_decode_time = std::chrono::milliseconds(60'000);
+  EXPECT_TRUE(decode(jpeg, limits).ok());
+}
+
+TEST(DecodeTimeLimitTest, APngOverTheLimitIsRefusedOnceDecoded) {
+  const Bytes png = encode(noise_image(2000, 1500), ".png");
+  DecodeLimits limits;
+  limits.max_decode_time = std::chrono::milliseconds(1);
+  Result<RgbImage> limited = decode(png, limits);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.status().code(), StatusCode::kUnprocessable);
+  EXPECT_TRUE(contains(limited.status().message(), "DECODE_TIMEOUT_MS"))
+      << limited.status().to_string();
+  EXPECT_TRUE(decode(png).ok());
 }
 
 // ---- EXIF orientation -------------------------------------------------------------------------
