@@ -362,6 +362,14 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
         out.unknown_reason = fmt::format("{}; {}: {}", out.unknown_reason, answers[i].source,
                                          answers[i].unknown_reason);
       }
+      for (std::size_t i = 1; i < answers.size(); ++i) {
+        if (answers[i].answer_cut_at_token_limit) {
+          return fail(Status::unprocessable(
+              fmt::format("no card: {}'s answer was cut at MAX_NEW_TOKENS ({} tokens) before its "
+                          "JSON closed; raise MAX_NEW_TOKENS",
+                          answers[i].source, answers[i].tokens.generated)));
+        }
+      }
     }
     out.mode = std::string(scan_mode_name(mode));
     out.cascade = steps;
@@ -471,6 +479,7 @@ Result<std::unique_ptr<Recognizer>> Recognizer::open(
       reader_options.source = {vlm_options.label, model.accurate};
       reader_options.max_new_tokens = options.max_new_tokens;
       reader_options.constrain_output = options.constrain_output;
+      reader_options.max_json_depth = options.max_json_depth;
       reader_options.min_candidate_score = options.min_candidate_score;
       readers.push_back(std::make_unique<VlmCardReader>(
           *impl->catalog, std::make_unique<VlmWorker>(std::move(engine).value(), worker_options),

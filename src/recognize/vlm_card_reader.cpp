@@ -70,9 +70,20 @@ Status VlmCardReader::read(std::shared_ptr<const image::RgbImage> picture,
     out.tokens = {generation->image_tokens, generation->prompt_tokens,
                   static_cast<int>(generation->tokens.size())};
 
-    Result<vlm::CardDescription> description = vlm::parse_card_description(*generation);
+    Result<vlm::CardDescription> description =
+        vlm::parse_card_description(*generation, options_.max_json_depth);
     if (!description.ok()) {
-      out.unknown_reason = fmt::format("model: {}", description.status().message());
+      // Held to the card grammar, the model can only write the card's JSON; cut off before it
+      // closed, the token limit is too small for the schema, which an operator can fix.
+      // Unconstrained, a runaway answer is the model's own garbage: an "unknown".
+      const bool cut = !generation->ended_by_model;
+      out.answer_cut_at_token_limit = cut && options_.constrain_output;
+      out.unknown_reason =
+          cut
+              ? fmt::format("model: answer cut at MAX_NEW_TOKENS ({} tokens) before its JSON "
+                            "closed ({})",
+                            generation->tokens.size(), description.status().message())
+              : fmt::format("model: {}", description.status().message());
       done(std::move(out));
       return;
     }

@@ -17,6 +17,7 @@ struct VlmCardReaderOptions {
   ModelSource source;                 // e.g. {"vlm-256m", false}
   int max_new_tokens = 160;           // longest model answer
   bool constrain_output = true;       // JSON grammar from data/card_schema.json
+  int max_json_depth = 32;            // MAX_JSON_DEPTH: deeper answers are refused unparsed
   double min_candidate_score = 0.35;  // a best catalog candidate below this is no answer
 };
 

@@ -107,7 +107,7 @@ void handle_list_collection(const httplib::Request& req, httplib::Response& res,
 
 void handle_add_to_collection(const httplib::Request& req, httplib::Response& res,
                               const CollectionRoutes& routes, std::string_view request_id) {
-  Result<json> body = json_object_body(req, "the card to add");
+  Result<json> body = json_object_body(req, "the card to add", routes.max_json_depth);
   if (!body.ok()) return write_error(res, body.status(), request_id);
   collection::AddRequest add;
   Result<std::optional<std::string>> card_id = member<std::string>(*body, "card_id");
@@ -152,7 +152,7 @@ void handle_update_entry(const httplib::Request& req, httplib::Response& res,
                          const CollectionRoutes& routes, std::string_view request_id) {
   Result<std::int64_t> id = entry_id_of(req);
   if (!id.ok()) return write_error(res, id.status(), request_id);
-  Result<json> body = json_object_body(req, "the entry's changes");
+  Result<json> body = json_object_body(req, "the entry's changes", routes.max_json_depth);
   if (!body.ok()) return write_error(res, body.status(), request_id);
   Result<std::optional<int>> quantity = member<int>(*body, "quantity");
   Result<std::optional<std::string>> finish = member<std::string>(*body, "finish");
@@ -179,7 +179,7 @@ void handle_remove_entry(const httplib::Request& req, httplib::Response& res,
 
 void handle_undo(const httplib::Request& req, httplib::Response& res,
                  const CollectionRoutes& routes, std::string_view request_id) {
-  Result<json> body = json_object_body(req, "the session to undo in");
+  Result<json> body = json_object_body(req, "the session to undo in", routes.max_json_depth);
   if (!body.ok()) return write_error(res, body.status(), request_id);
   Result<std::optional<std::string>> session_id = member<std::string>(*body, "session_id");
   if (!session_id.ok()) return write_error(res, session_id.status(), request_id);

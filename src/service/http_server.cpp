@@ -199,7 +199,7 @@ void register_collection_routes(httplib::Server& server, CollectionRoutes routes
 void register_routes(httplib::Server& server, ServiceMetrics& metrics,
                      std::chrono::milliseconds request_timeout, const ModelLoader& models,
                      RecognizeRouteOptions recognize_options, collection::Collection* collection,
-                     const StatsHistory* history) {
+                     const StatsHistory* history, int max_json_depth) {
   recognize_options.timeout = request_timeout;
   recognize_options.on_recognized = [&metrics](const recognize::Recognition& r) {
     metrics.observe_recognition(r);
@@ -246,15 +246,16 @@ void register_routes(httplib::Server& server, ServiceMetrics& metrics,
                                                      httplib::Response& res, RequestContext& ctx) {
                handle_catalog_card(req, res, models, ctx.id);
              }));
-  register_collection_routes(server, {collection, &models});
+  register_collection_routes(server, {collection, &models, max_json_depth});
 
   server.Get("/sessions/:id", guarded([&models](const httplib::Request& req, httplib::Response& res,
                                                 RequestContext& ctx) {
                handle_get_session(req, res, models, ctx.id);
              }));
   const httplib::Server::Handler put_session =
-      guarded([&models](const httplib::Request& req, httplib::Response& res, RequestContext& ctx) {
-        handle_put_session(req, res, models, ctx.id);
+      guarded([&models, max_json_depth](const httplib::Request& req, httplib::Response& res,
+                                        RequestContext& ctx) {
+        handle_put_session(req, res, models, max_json_depth, ctx.id);
       });
   server.Put("/sessions/:id", put_session);
   server.Post("/sessions/:id", put_session);
@@ -364,8 +365,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
   register_routes(*server, metrics, options.request_timeout, models,
                   {.stream_by_default = options.stream_by_default,
                    .pricing = options.pricing,
-                   .streams = {.max = options.max_streams}},
-                  options.collection, options.history);
+                   .streams = {.max = options.max_streams, .timeout = options.stream_timeout}},
+                  options.collection, options.history, options.max_json_depth);
   if (!options.web_root.empty()) {
     if (Status s = register_web_page_routes(*server, options.web_root); !s.ok()) return s;
   }

@@ -40,6 +40,8 @@ struct HttpServerOptions {
   int threads = 16;                              // HTTP worker threads kept alive
   bool stream_by_default = false;                // PROGRESSIVE_MODE
   int max_streams = 64;                          // MAX_STREAMS
+  std::chrono::milliseconds stream_timeout{0};   // STREAM_TIMEOUT_MS; 0: none
+  int max_json_depth = 32;                       // MAX_JSON_DEPTH of JSON request bodies
   std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
   ScanPriceOptions pricing;                      // prices in answers, and GET /prices/{card_id}
   // The operator's collection (/collection...); null: those routes answer 503.

@@ -152,6 +152,29 @@ std::optional<std::chrono::steady_clock::time_point> deadline_after(
   return std::chrono::steady_clock::now() + timeout;
 }
 
+// A stream's two clocks: REQUEST_TIMEOUT_MS to its complete event, STREAM_TIMEOUT_MS to its last.
+struct StreamDeadlines {
+  std::optional<std::chrono::steady_clock::time_point> answer;
+  std::optional<std::chrono::steady_clock::time_point> stream;
+  std::chrono::milliseconds answer_timeout{0};
+  std::chrono::milliseconds stream_timeout{0};
+
+  std::optional<std::chrono::steady_clock::time_point> earliest() const {
+    if (!answer || !stream) return answer ? answer : stream;
+    return std::min(*answer, *stream);
+  }
+  // Why a wait until earliest() came back empty.
+  Status expired() const {
+    if (stream && std::chrono::steady_clock::now() >= *stream) {
+      return Status::deadline_exceeded(fmt::format(
+          "the stream was open {} ms (STREAM_TIMEOUT_MS); the recognition goes on, and the same "
+          "upload sent again may be answered from the cache",
+          stream_timeout.count()));
+    }
+    return timeout_status(answer_timeout);
+  }
+};
+
 // The answer, or deadline_exceeded once options.timeout has passed. Busy fails at once. A late
 // answer still reaches the cache (the recognizer remembers it) and on_recognized.
 Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognizer,
@@ -231,13 +254,15 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
     write_error(res, started, request_id);
     return;
   }
-  // REQUEST_TIMEOUT_MS counts to the complete event: before the first event it is a plain 504,
-  // after it an error event.
-  const std::optional<std::chrono::steady_clock::time_point> deadline =
-      deadline_after(route.timeout);
-  RecognitionChannel::Next first = channel->wait_next(deadline);
+  // REQUEST_TIMEOUT_MS counts to the complete event, STREAM_TIMEOUT_MS to the last: either
+  // running out before the first event is a plain 504, after it an error event.
+  const StreamDeadlines deadlines{.answer = deadline_after(route.timeout),
+                                  .stream = deadline_after(route.streams.timeout),
+                                  .answer_timeout = route.timeout,
+                                  .stream_timeout = route.streams.timeout};
+  RecognitionChannel::Next first = channel->wait_next(deadlines.earliest());
   if (first.frames.empty() && !first.answer) {
-    write_error(res, timeout_status(route.timeout), request_id);
+    write_error(res, deadlines.expired(), request_id);
     return;
   }
   if (first.frames.empty() && first.answer && !first.answer->ok()) {
@@ -249,8 +274,8 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
   res.set_header("X-Accel-Buffering", "no");  // nginx passes each event on at once
   res.set_chunked_content_provider(
       "text/event-stream",
-      [slot, channel, price, next = std::move(first), deadline, timeout = route.timeout,
-       id = std::string(request_id), &answered_by](std::size_t, httplib::DataSink& sink) mutable {
+      [slot, channel, price, next = std::move(first), deadlines, id = std::string(request_id),
+       &answered_by](std::size_t, httplib::DataSink& sink) mutable {
         while (true) {
           for (const std::string& frame : next.frames) {
             // A client gone mid-stream: stop writing; the recognition still finishes (and is
@@ -271,8 +296,16 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
             // A price that missed the budget follows in its own event, while the client listens.
             if (price_state.status == "pending") {
               const recognize::CardMatch& card = *(*next.answer)->card;
-              const ScanPriceState late = price->wait_until(
-                  card, std::chrono::steady_clock::now() + price->options().late_wait);
+              auto until = std::chrono::steady_clock::now() + price->options().late_wait;
+              if (deadlines.stream) until = std::min(until, *deadlines.stream);
+              ScanPriceState late = price->wait_until(card, until);
+              if (late.status == "pending" && late.error.empty() && deadlines.stream &&
+                  std::chrono::steady_clock::now() >= *deadlines.stream) {
+                late.error = fmt::format(
+                    "the stream closes at STREAM_TIMEOUT_MS ({} ms); GET /prices/{} gives the "
+                    "price once it comes",
+                    deadlines.stream_timeout.count(), card.id);
+              }
               nlohmann::json body = {{"card_id", card.id}, {"finish", card.finish}};
               late.write_to(body);
               frame = wire::server_sent_event("price", body);
@@ -281,10 +314,10 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
             sink.done();
             return true;
           }
-          next = channel->wait_next(deadline);
+          next = channel->wait_next(deadlines.earliest());
           if (next.frames.empty() && !next.answer) {
             const std::string frame =
-                "event: error\ndata: " + error_body(timeout_status(timeout), id) + "\n\n";
+                "event: error\ndata: " + error_body(deadlines.expired(), id) + "\n\n";
             sink.write(frame.data(), frame.size());
             sink.done();
             return true;

@@ -36,8 +36,11 @@ class ModelLoader;
 // MAX_STREAMS: streamed answers open at once, across HTTP threads. A stream holds its HTTP
 // thread until its last event (a late price may keep it up to ScanPrice's late_wait), so without
 // a bound slow listeners could take every thread. One more is a 503 busy with Retry-After.
+// STREAM_TIMEOUT_MS: the longest a stream stays open, from the upload to its last event (a late
+// price included); when it runs out the stream ends with what it has. 0: no limit.
 struct StreamLimit {
   int max = 64;
+  std::chrono::milliseconds timeout{0};
   std::shared_ptr<std::atomic<int>> open = std::make_shared<std::atomic<int>>(0);
 };
 

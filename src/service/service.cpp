@@ -81,6 +81,8 @@ Status run_service(const ServiceConfig& config) {
   http_options.threads = config.http_threads;
   http_options.stream_by_default = config.progressive_mode;
   http_options.max_streams = config.max_streams;
+  http_options.stream_timeout = std::chrono::milliseconds(config.stream_timeout_ms);
+  http_options.max_json_depth = config.max_json_depth;
   http_options.request_timeout = std::chrono::milliseconds(config.request_timeout_ms);
   http_options.pricing.prices = prices->service.get();
   http_options.pricing.budget = std::chrono::milliseconds(config.price_budget_ms);

@@ -78,6 +78,15 @@ constexpr Setting kPriceBudget{"--price-budget-ms", "PRICE_BUDGET_MS",
 constexpr Setting kHost{"--host", "HOST", "listen address"};
 constexpr Setting kPort{"--port", "PORT", "listen port, 0 = any free port"};
 constexpr Setting kMaxUpload{"--max-upload-bytes", "MAX_UPLOAD_BYTES", "largest request body"};
+constexpr Setting kMaxPixels{"--max-pixels", "MAX_PIXELS",
+                             "largest image, width x height as its header says; refused undecoded"};
+constexpr Setting kDecodeTimeout{"--decode-timeout-ms", "DECODE_TIMEOUT_MS",
+                                 "longest an image may take to decode (a 422 after); 0 = no limit"};
+constexpr Setting kStreamTimeout{"--stream-timeout-ms", "STREAM_TIMEOUT_MS",
+                                 "longest a streamed answer stays open, late price included; "
+                                 "0 = no limit"};
+constexpr Setting kMaxJsonDepth{"--max-json-depth", "MAX_JSON_DEPTH",
+                                "deepest JSON nesting taken from a request body or the model"};
 constexpr Setting kQueue{"--queue-capacity", "QUEUE_CAPACITY", "requests waiting for the model"};
 constexpr Setting kMaxStreams{"--max-streams", "MAX_STREAMS",
                               "streamed answers open at once; one more is a 503"};
@@ -145,6 +154,10 @@ constexpr std::array kSettings = {kCatalogDb,
                                   kHost,
                                   kPort,
                                   kMaxUpload,
+                                  kMaxPixels,
+                                  kDecodeTimeout,
+                                  kStreamTimeout,
+                                  kMaxJsonDepth,
                                   kQueue,
                                   kMaxStreams,
                                   kHttpThreads,
@@ -440,6 +453,10 @@ Result<ServiceConfig> parse_service_config(int argc, const char* const* argv,
   r.text(kHost, c.host);
   r.integer(kPort, 0, 65535, c.port);
   r.integer(kMaxUpload, 1, 1ll << 30, c.max_upload_bytes);
+  r.integer(kMaxPixels, 1, 1ll << 31, c.max_pixels);
+  r.integer(kDecodeTimeout, 0, 600'000, c.decode_timeout_ms);
+  r.integer(kStreamTimeout, 0, 3'600'000, c.stream_timeout_ms);
+  r.integer(kMaxJsonDepth, 1, 10'000, c.max_json_depth);
   r.integer(kQueue, 1, 100'000, c.queue_capacity);
   r.integer(kMaxStreams, 1, 100'000, c.max_streams);
   r.integer(kHttpThreads, 1, 1024, c.http_threads);
@@ -512,6 +529,9 @@ recognize::RecognizerOptions to_recognizer_options(const ServiceConfig& config) 
   options.batch_timeout_ms = config.batch_timeout_ms;
   options.cpu_threads = config.cpu_threads;
   options.decode_limits.max_bytes = config.max_upload_bytes;
+  options.decode_limits.max_pixels = config.max_pixels;
+  options.decode_limits.max_decode_time = std::chrono::milliseconds(config.decode_timeout_ms);
+  options.max_json_depth = config.max_json_depth;
   options.queue_capacity = config.queue_capacity;
   options.max_new_tokens = config.max_new_tokens;
   options.constrain_output = config.constrain_output;

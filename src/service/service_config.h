@@ -3,6 +3,7 @@
 // over its variable, a variable over the default). Plain data; copy freely.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,6 +63,14 @@ struct ServiceConfig {
   std::string host = "127.0.0.1";            // --host, HOST: loopback unless told otherwise
   int port = 8080;                           // --port, PORT: 0 picks a free port
   std::size_t max_upload_bytes = 20u << 20;  // --max-upload-bytes, MAX_UPLOAD_BYTES
+  // --max-pixels, MAX_PIXELS: width × height from the image's header, refused before decoding.
+  std::uint64_t max_pixels = image::DecodeLimits{}.max_pixels;
+  // --decode-timeout-ms, DECODE_TIMEOUT_MS: a JPEG decode stops when it runs out; 0 = no limit.
+  int decode_timeout_ms = 3000;
+  // --stream-timeout-ms, STREAM_TIMEOUT_MS: a stream's upload to last event, late price included.
+  int stream_timeout_ms = 45'000;
+  // --max-json-depth, MAX_JSON_DEPTH: the deepest JSON taken from a client or from the model.
+  int max_json_depth = 32;
   int queue_capacity = 32;                   // --queue-capacity, QUEUE_CAPACITY: beyond it, 503
   int max_streams = 64;  // --max-streams, MAX_STREAMS: streamed answers open at once; beyond, 503
   // --http-threads, HTTP_THREADS. Each /recognize holds a thread while it waits for the model, so

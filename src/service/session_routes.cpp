@@ -70,10 +70,11 @@ void handle_get_session(const httplib::Request& req, httplib::Response& res,
 }
 
 void handle_put_session(const httplib::Request& req, httplib::Response& res,
-                        const ModelLoader& models, std::string_view request_id) {
+                        const ModelLoader& models, int max_json_depth,
+                        std::string_view request_id) {
   Result<std::string> id = session_id_of(req);
   if (!id.ok()) return write_error(res, id.status(), request_id);
-  Result<json> settings = json_object_body(req, "the session's settings");
+  Result<json> settings = json_object_body(req, "the session's settings", max_json_depth);
   if (!settings.ok()) return write_error(res, settings.status(), request_id);
   auto condition = settings->find("default_condition");
   if (condition == settings->end() || !condition->is_string()) {

@@ -23,8 +23,9 @@ void handle_get_session(const httplib::Request& req, httplib::Response& res,
 
 // PUT (or POST) /sessions/{id} with {"default_condition": "near mint"}: starts the session if
 // new; 200 with the session as GET gives it. 400 for a bad id, body or condition; 415 when the
-// body is not JSON.
+// body is not JSON. `max_json_depth`: MAX_JSON_DEPTH.
 void handle_put_session(const httplib::Request& req, httplib::Response& res,
-                        const ModelLoader& models, std::string_view request_id);
+                        const ModelLoader& models, int max_json_depth,
+                        std::string_view request_id);
 
 }  // namespace cardmint::service

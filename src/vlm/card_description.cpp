@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_nesting.h"
 #include "json-schema-to-grammar.h"
 #include "json.h"
 #include "vlm/embedded_data.h"
@@ -94,7 +95,11 @@ const std::string& card_grammar() {
   return grammar;
 }
 
-Result<CardDescription> parse_card_description(const Generation& generation) {
+Result<CardDescription> parse_card_description(const Generation& generation, int max_depth) {
+  if (const int depth = json_nesting_depth(generation.text); depth > max_depth) {
+    return Status::unprocessable(fmt::format(
+        "model output nests {} deep, over the MAX_JSON_DEPTH limit of {}", depth, max_depth));
+  }
   // The top-level keys as written: of a key given twice the parsed object keeps one value, so the
   // repeat shows only while parsing.
   std::vector<std::string> keys;

@@ -45,7 +45,13 @@ const std::string& card_prompt();
 // before that. Lets a streaming client see the name while the model writes the rest.
 std::optional<std::string> streamed_name(const std::string& partial_text);
 
-// Errors: unprocessable when the text is not a JSON object with the schema's fields and values.
-[[nodiscard]] Result<CardDescription> parse_card_description(const Generation& generation);
+// The schema's answer is one flat object; an unconstrained model may write anything up to its
+// token limit, so the nesting is checked before the text is parsed (MAX_JSON_DEPTH).
+inline constexpr int kDefaultMaxJsonDepth = 32;
+
+// Errors: unprocessable when the text nests deeper than `max_depth`, or is not a JSON object with
+// the schema's fields and values.
+[[nodiscard]] Result<CardDescription> parse_card_description(
+    const Generation& generation, int max_depth = kDefaultMaxJsonDepth);
 
 }  // namespace cardmint::vlm

@@ -85,6 +85,29 @@ TEST(CardDescriptionTest, GarbageIsUnprocessableNotACrash) {
   }
 }
 
+// MAX_JSON_DEPTH: an answer nested deeper is refused by its depth, before any parse; one within
+// the limit is judged by the schema as before.
+TEST(CardDescriptionTest, AnAnswerNestedDeeperThanTheLimitIsRefusedUnparsed) {
+  const std::string wrapped = std::string(R"({"card": )") + kValid + "}";  // depth 2
+  Result<CardDescription> within = parse_card_description(generation_of(wrapped), 2);
+  ASSERT_FALSE(within.ok());
+  EXPECT_EQ(within.status().message().find("MAX_JSON_DEPTH"), std::string::npos)
+      << within.status().to_string();  // the schema's refusal: no string "name"
+  Result<CardDescription> deeper = parse_card_description(generation_of(wrapped), 1);
+  ASSERT_FALSE(deeper.ok());
+  EXPECT_EQ(deeper.status().code(), StatusCode::kUnprocessable);
+  EXPECT_NE(deeper.status().message().find("MAX_JSON_DEPTH"), std::string::npos)
+      << deeper.status().to_string();
+  // A valid answer is depth 1, so the smallest limit still takes it.
+  EXPECT_TRUE(parse_card_description(generation_of(kValid), 1).ok());
+  // An unconstrained model's runaway nesting, as deep as a long answer can get.
+  const std::string runaway(4096, '[');
+  Result<CardDescription> deep = parse_card_description(generation_of(runaway));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("4096 deep"), std::string::npos)
+      << deep.status().to_string();
+}
+
 TEST(CardDescriptionTest, GrammarComesFromTheSchemaInFieldOrder) {
   const std::string& grammar = card_grammar();
   ASSERT_FALSE(grammar.empty());

@@ -1,6 +1,14 @@
 #include "wire/recognition_json.h"
 
+#include "base/json_nesting.h"
+
 namespace cardmint::wire {
+namespace {
+
+// The card answer is one flat object; a little room for a model that wraps it.
+constexpr int kMaxEmbeddedRawDepth = 4;
+
+}  // namespace
 
 nlohmann::json card_to_json(const recognize::CardMatch& c) {
   nlohmann::json out = {{"id", c.id},         {"name", c.name},
@@ -41,9 +49,12 @@ nlohmann::json recognition_to_json(const recognize::Recognition& r, const std::s
   if (!r.finish_hint.empty()) {
     out["finish_hint"] = {{"finish", r.finish_hint}, {"confidence", r.finish_hint_confidence}};
   }
-  // Model output is untrusted: embedded as JSON only when it parses, never trusted beyond that.
+  // Model output is untrusted: embedded as JSON only when it parses and is no deeper than a card
+  // answer could be (the answer's dump() recurses per level), else as the text it is.
   if (r.raw_model_output.empty()) {
     out["raw"] = nullptr;
+  } else if (json_nesting_depth(r.raw_model_output) > kMaxEmbeddedRawDepth) {
+    out["raw"] = r.raw_model_output;
   } else {
     nlohmann::json raw = nlohmann::json::parse(r.raw_model_output, nullptr, false);
     out["raw"] = raw.is_discarded() ? nlohmann::json(r.raw_model_output) : raw;

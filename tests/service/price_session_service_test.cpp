@@ -66,7 +66,7 @@ class PriceServiceTest : public ::testing::Test {
  protected:
   void start(int budget_ms, const std::map<std::string, std::string>& more_env = {}) {
     std::map<std::string, std::string> env = price_env(prices_, budget_ms);
-    env.insert(more_env.begin(), more_env.end());
+    for (const auto& [name, value] : more_env) env[name] = value;
     server_ = std::make_unique<CardmintdProcess>(std::vector<std::string>{}, env,
                                                  /*with_model=*/false);
     ASSERT_TRUE(server_->wait_ready(std::chrono::seconds(60))) << server_->log();
@@ -146,6 +146,32 @@ TEST_F(PriceServiceTest, StreamsBeyondMaxStreamsAreBusyUntilOneEnds) {
   EXPECT_EQ(first.events.back().name, "price");
   const client::StreamReply again = post_streaming(port(), "/recognize?stream=1");
   EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(still_serving(port()));
+}
+
+// STREAM_TIMEOUT_MS: a stream waiting on a slow price closes when its time is up (here 6 s, room
+// for a recognition on a busy machine; the provider needs 20 s and the price request gives up at
+// 15 s): its price event is still pending and says where the price will be, and the place it held
+// among MAX_STREAMS is free again.
+TEST_F(PriceServiceTest, AStreamClosesAtStreamTimeoutWithoutWaitingForItsPrice) {
+  prices_.set_delay(std::chrono::milliseconds(20'000));
+  start(/*budget_ms=*/50,
+        {{"STREAM_TIMEOUT_MS", "6000"}, {"MAX_STREAMS", "1"}, {"PRICE_TIMEOUT_MS", "15000"}});
+  const client::StreamReply reply = post_streaming(port(), "/recognize?stream=1");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  ASSERT_GE(reply.events.size(), 2u) << reply.body;
+  const client::ReceivedEvent& complete = reply.events[reply.events.size() - 2];
+  ASSERT_EQ(complete.name, "complete") << reply.body;
+  EXPECT_EQ(complete.data["card"]["id"], kCard);
+  const client::ReceivedEvent& late = reply.events.back();
+  ASSERT_EQ(late.name, "price") << reply.body;
+  EXPECT_EQ(late.data["price_status"], "pending") << late.data.dump();
+  EXPECT_NE(late.data.value("price_error", "").find("STREAM_TIMEOUT_MS"), std::string::npos)
+      << late.data.dump();
+  // Closed by its own limit, not by the price request's 15 s timeout.
+  EXPECT_LT(late.at_ms, 15'000) << "the stream's last event came at " << late.at_ms << " ms";
+  const client::StreamReply next = post_streaming(port(), "/recognize?stream=1");
+  EXPECT_EQ(next.status, 200) << next.body;
   EXPECT_TRUE(still_serving(port()));
 }
 
