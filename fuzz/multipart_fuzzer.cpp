@@ -21,7 +21,7 @@
 
 #include "base/status.h"
 #include "fuzz_check.h"
-#include "service/recognize_route.h"
+#include "service/request_image.h"
 
 namespace {
 

@@ -28,11 +28,6 @@ namespace cardmint::service {
 
 class ModelLoader;
 
-// The image bytes of a request, borrowed from `req`. Errors: unsupported_media when the body is
-// neither multipart/form-data nor an image content type; invalid_input when there is no `image`
-// field or the body is empty.
-[[nodiscard]] Result<std::span<const std::uint8_t>> image_bytes_of(const httplib::Request& req);
-
 // MAX_STREAMS: streamed answers open at once, across HTTP threads. A stream holds its HTTP
 // thread until its last event (a late price may keep it up to ScanPrice's late_wait), so without
 // a bound slow listeners could take every thread. One more is a 503 busy with Retry-After.
