@@ -92,7 +92,7 @@ TEST(CardDescriptionTest, AnAnswerNestedDeeperThanTheLimitIsRefusedUnparsed) {
   Result<CardDescription> within = parse_card_description(generation_of(wrapped), 2);
   ASSERT_FALSE(within.ok());
   EXPECT_EQ(within.status().message().find("MAX_JSON_DEPTH"), std::string::npos)
-      << within.status().to_string();  // the schema's refusal: no string "name"
+      << within.status().to_string();  // the schema's refusal: "card" is no field of it
   Result<CardDescription> deeper = parse_card_description(generation_of(wrapped), 1);
   ASSERT_FALSE(deeper.ok());
   EXPECT_EQ(deeper.status().code(), StatusCode::kUnprocessable);
