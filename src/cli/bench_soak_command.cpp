@@ -154,15 +154,27 @@ std::vector<SoakOutcome> run_load(SoakLoad& load, int concurrency, unsigned seed
   return all;
 }
 
-// Sanitized children report to the log read afterwards, and check for leaks at exit whatever the
-// caller's ASAN_OPTIONS said: later options override earlier ones. Called before any thread
-// starts (setenv is not thread-safe); this process read its own options long ago.
-void ask_children_for_leak_checks() {
-  const char* existing = std::getenv("ASAN_OPTIONS");
-  std::string options = existing != nullptr ? existing : "";
-  if (!options.empty()) options += ":";
-  options += "detect_leaks=1:log_path=stderr";
-  setenv("ASAN_OPTIONS", options.c_str(), 1);
+// `name`'s value with `options` after it: later options override earlier ones.
+void append_to_env(const char* name, const std::string& options) {
+  const char* existing = std::getenv(name);
+  std::string value = existing != nullptr ? existing : "";
+  if (!value.empty()) value += ":";
+  value += options;
+  setenv(name, value.c_str(), 1);
+}
+
+// Sanitized children report to the log read afterwards, check for leaks at exit whatever the
+// caller's ASAN_OPTIONS said, and leave out only the third-party leaks the checkout's suppressions
+// file names (LeakSanitizer still lists them, as suppressed). Called before any thread starts
+// (setenv is not thread-safe); this process read its own options long ago. Returns the
+// suppressions file, or "" when the checkout has none.
+std::string ask_children_for_leak_checks() {
+  append_to_env("ASAN_OPTIONS", "detect_leaks=1:log_path=stderr");
+  std::error_code ec;
+  if (!fs::is_regular_file(CARDMINT_LSAN_SUPPRESSIONS, ec)) return "";
+  append_to_env("LSAN_OPTIONS",
+                fmt::format("suppressions={}:print_suppressions=1", CARDMINT_LSAN_SUPPRESSIONS));
+  return CARDMINT_LSAN_SUPPRESSIONS;
 }
 
 std::string join(const std::vector<std::string>& lines, const std::string& separator) {
@@ -228,6 +240,9 @@ void print_text(const json& report) {
         server["exit_code"].get<int>(), server["leak_check"].get<bool>() ? "on" : "OFF",
         server["leak_reports"].get<int>(), server["address_errors"].get<int>(),
         server["undefined_behaviour"].get<int>());
+    for (const json& row : server["suppressed_leaks"]) {
+      out += fmt::format("    suppressed (known third-party leak): {}\n", row.get<std::string>());
+    }
   }
   out += report["passed"].get<bool>()
              ? "  PASSED\n"
@@ -249,12 +264,13 @@ int run_bench_soak(const BenchSoakFlags& flags) {
   const fs::path log = work / "cardmintd.log";
   SoakTarget target;
   std::optional<CardmintdChild> child;
+  std::string suppressions;
   int pid = flags.pid;
   if (flags.url.empty()) {
     target.max_upload_bytes = flags.max_upload_bytes > 0
                                   ? flags.max_upload_bytes
                                   : std::max(kSmallestMaxUpload, 2 * largest);
-    ask_children_for_leak_checks();
+    suppressions = ask_children_for_leak_checks();
     fs::create_directories(work);
     std::vector<std::string> args = cardmintd_model_args(flags.model);
     // A thread per client for its keep-alive connection, one per stream it may hold, spares.
@@ -327,7 +343,9 @@ int run_bench_soak(const BenchSoakFlags& flags) {
               {"leak_reports", findings.leak_reports},
               {"address_errors", findings.address_errors},
               {"undefined_behaviour", findings.undefined_behaviour},
-              {"sanitizer_summaries", findings.summaries}};
+              {"sanitizer_summaries", findings.summaries},
+              {"lsan_suppressions", suppressions.empty() ? json(nullptr) : json(suppressions)},
+              {"suppressed_leaks", findings.suppressed}};
     if (exit_code != 0) {
       failures.push_back(fmt::format("cardmintd exited with {} after SIGTERM", exit_code));
     }

@@ -149,6 +149,12 @@ TEST(SanitizerFindings, CountsLeaksAddressErrorsAndUndefinedBehaviour) {
                         "src/x.cpp:12:5: runtime error: signed integer overflow\n"
                         "==77==ERROR: LeakSanitizer: detected memory leaks\n"
                         "Direct leak of 64 byte(s) in 1 object(s) allocated from:\n"
+                        "-----------------------------------------------------\n"
+                        "Suppressions used:\n"
+                        "  count      bytes template\n"
+                        "     20       1968 tesseract::make_single_row\n"
+                        "\n"
+                        "-----------------------------------------------------\n"
                         "SUMMARY: AddressSanitizer: 64 byte(s) leaked in 1 allocation(s).\n";
   const SanitizerFindings findings = read_sanitizer_findings(log);
   std::filesystem::remove(log);
@@ -156,6 +162,8 @@ TEST(SanitizerFindings, CountsLeaksAddressErrorsAndUndefinedBehaviour) {
   EXPECT_EQ(findings.address_errors, 0);
   EXPECT_EQ(findings.undefined_behaviour, 1);
   ASSERT_EQ(findings.summaries.size(), 1u);
+  ASSERT_EQ(findings.suppressed.size(), 1u);
+  EXPECT_EQ(findings.suppressed[0], "20       1968 tesseract::make_single_row");
   EXPECT_FALSE(findings.clean());
   EXPECT_TRUE(read_sanitizer_findings("/nonexistent/cardmintd.log").clean());
 }
