@@ -8,6 +8,10 @@
 
 namespace cardmint {
 
+// MAX_JSON_DEPTH's default: a card answer is one flat object and our request bodies nest a level
+// or two, so this leaves room for any real client while a recursive walk stays shallow.
+inline constexpr int kDefaultMaxJsonDepth = 32;
+
 // The deepest nesting of arrays and objects; brackets inside strings (escapes included) do not
 // count. Not a validator: text that is not JSON gets some number, and the parser that follows
 // rejects it.

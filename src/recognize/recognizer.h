@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_nesting.h"
 #include "base/status.h"
 #include "cache/card_cache.h"
 #include "image/decode_limits.h"
@@ -51,7 +52,8 @@ struct RecognizerOptions {
   int batch_timeout_ms = 5;  // how long a model waits for a batch to fill
   int max_new_tokens = 160;  // longest model answer
   bool constrain_output = true;  // JSON grammar from data/card_schema.json
-  int max_json_depth = 32;       // MAX_JSON_DEPTH: a model answer nested deeper is refused
+  int max_json_depth =
+      kDefaultMaxJsonDepth;  // MAX_JSON_DEPTH: a model answer nested deeper is refused
   // None: every upload is recognised afresh. Only answers at least escalate_below sure are
   // remembered.
   std::optional<cache::CardCacheOptions> cache;

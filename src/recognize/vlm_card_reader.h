@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "base/json_nesting.h"
 #include "catalog/catalog.h"
 #include "recognize/card_reader.h"
 #include "recognize/vlm_worker.h"
@@ -14,11 +15,11 @@
 namespace cardmint::recognize {
 
 struct VlmCardReaderOptions {
-  ModelSource source;                 // e.g. {"vlm-256m", false}
-  int max_new_tokens = 160;           // longest model answer
-  bool constrain_output = true;       // JSON grammar from data/card_schema.json
-  int max_json_depth = 32;            // MAX_JSON_DEPTH: deeper answers are refused unparsed
-  double min_candidate_score = 0.35;  // a best catalog candidate below this is no answer
+  ModelSource source;                         // e.g. {"vlm-256m", false}
+  int max_new_tokens = 160;                   // longest model answer
+  bool constrain_output = true;               // JSON grammar from data/card_schema.json
+  int max_json_depth = kDefaultMaxJsonDepth;  // MAX_JSON_DEPTH: deeper answers are refused unparsed
+  double min_candidate_score = 0.35;          // a best catalog candidate below this is no answer
 };
 
 class VlmCardReader final : public CardReader {

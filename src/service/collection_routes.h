@@ -15,6 +15,8 @@
 
 #include <string_view>
 
+#include "base/json_nesting.h"
+
 namespace httplib {
 struct Request;
 struct Response;
@@ -32,7 +34,7 @@ class ModelLoader;
 struct CollectionRoutes {
   collection::Collection* collection = nullptr;
   const ModelLoader* models = nullptr;
-  int max_json_depth = 32;  // MAX_JSON_DEPTH for the JSON bodies
+  int max_json_depth = kDefaultMaxJsonDepth;  // MAX_JSON_DEPTH for the JSON bodies
 };
 
 void handle_list_collection(const httplib::Request& req, httplib::Response& res,

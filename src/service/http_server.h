@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "base/json_nesting.h"
 #include "base/status.h"
 #include "service/access_policy.h"
 #include "service/cors_policy.h"
@@ -41,7 +42,7 @@ struct HttpServerOptions {
   bool stream_by_default = false;                // PROGRESSIVE_MODE
   int max_streams = 64;                          // MAX_STREAMS
   std::chrono::milliseconds stream_timeout{0};   // STREAM_TIMEOUT_MS; 0: none
-  int max_json_depth = 32;                       // MAX_JSON_DEPTH of JSON request bodies
+  int max_json_depth = kDefaultMaxJsonDepth;     // MAX_JSON_DEPTH of JSON request bodies
   std::chrono::milliseconds request_timeout{0};  // REQUEST_TIMEOUT_MS for /recognize; 0: none
   ScanPriceOptions pricing;                      // prices in answers, and GET /prices/{card_id}
   // The operator's collection (/collection...); null: those routes answer 503.

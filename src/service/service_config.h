@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json_nesting.h"
 #include "base/status.h"
 #include "cache/card_cache.h"
 #include "price/price_sources.h"
@@ -70,8 +71,8 @@ struct ServiceConfig {
   // --stream-timeout-ms, STREAM_TIMEOUT_MS: a stream's upload to last event, late price included.
   int stream_timeout_ms = 45'000;
   // --max-json-depth, MAX_JSON_DEPTH: the deepest JSON taken from a client or from the model.
-  int max_json_depth = 32;
-  int queue_capacity = 32;                   // --queue-capacity, QUEUE_CAPACITY: beyond it, 503
+  int max_json_depth = kDefaultMaxJsonDepth;
+  int queue_capacity = 32;  // --queue-capacity, QUEUE_CAPACITY: beyond it, 503
   int max_streams = 64;  // --max-streams, MAX_STREAMS: streamed answers open at once; beyond, 503
   // --http-threads, HTTP_THREADS. Each /recognize holds a thread while it waits for the model, so
   // fewer threads than queue_capacity would let waiting uploads starve /health.

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_nesting.h"
 #include "base/status.h"
 #include "vlm/generation.h"
 
@@ -47,11 +48,9 @@ std::optional<std::string> streamed_name(const std::string& partial_text);
 
 // The schema's answer is one flat object; an unconstrained model may write anything up to its
 // token limit, so the nesting is checked before the text is parsed (MAX_JSON_DEPTH).
-inline constexpr int kDefaultMaxJsonDepth = 32;
-
 // Errors: unprocessable when the text nests deeper than `max_depth`, or is not a JSON object with
 // the schema's fields and values.
-[[nodiscard]] Result<CardDescription> parse_card_description(
-    const Generation& generation, int max_depth = kDefaultMaxJsonDepth);
+[[nodiscard]] Result<CardDescription> parse_card_description(const Generation& generation,
+                                                             int max_depth = kDefaultMaxJsonDepth);
 
 }  // namespace cardmint::vlm
