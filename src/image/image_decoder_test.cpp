@@ -495,8 +495,8 @@ TEST(JpegDecoderTest, PixelsMatchOpenCvsDecoderForEveryKindAndReduction) {
       {"baseline", jpeg_of(noise)},
       {"progressive", encode(noise, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1})},
       {"grayscale", encode(gray, ".jpg")},
-      {"4:2:0 optimized", encode(noise, ".jpg", {cv::IMWRITE_JPEG_OPTIMIZE, 1,
-                                                 cv::IMWRITE_JPEG_QUALITY, 70})}};
+      {"4:2:0 optimized",
+       encode(noise, ".jpg", {cv::IMWRITE_JPEG_OPTIMIZE, 1, cv::IMWRITE_JPEG_QUALITY, 70})}};
   const std::vector<std::pair<int, int>> reductions = {{1, cv::IMREAD_COLOR},
                                                        {2, cv::IMREAD_REDUCED_COLOR_2},
                                                        {4, cv::IMREAD_REDUCED_COLOR_4},

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
-// jpeglib.h needs FILE and size_t declared first.
+// jpeglib.h needs FILE and size_t declared first, so these keep their order.
+// clang-format off
+#include <csetjmp>
 #include <cstddef>
 #include <cstdio>
-#include <csetjmp>
 #include <jpeglib.h>
+// clang-format on
 
 #include <new>
 #include <opencv2/core.hpp>

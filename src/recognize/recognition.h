@@ -80,7 +80,7 @@ struct Recognition {
   // from any source the request fails (422) rather than answering "unknown": the limit, too small
   // for the schema, is at fault, not the card.
   bool answer_cut_at_token_limit = false;
-  double confidence = 0;          // 0..1, that the card is right
+  double confidence = 0;  // 0..1, that the card is right
   // 0..1, that the card's finish is right given the card: foil readings can tell a reverse holo
   // from its plain printing only so well (catalog.h's MatchResult::finish_confidence).
   double finish_confidence = 0;

@@ -79,10 +79,10 @@ Status VlmCardReader::read(std::shared_ptr<const image::RgbImage> picture,
       const bool cut = !generation->ended_by_model;
       out.answer_cut_at_token_limit = cut && options_.constrain_output;
       out.unknown_reason =
-          cut
-              ? fmt::format("model: answer cut at MAX_NEW_TOKENS ({} tokens) before its JSON "
-                            "closed ({})",
-                            generation->tokens.size(), description.status().message())
+          cut ? fmt::format(
+                    "model: answer cut at MAX_NEW_TOKENS ({} tokens) before its JSON "
+                    "closed ({})",
+                    generation->tokens.size(), description.status().message())
               : fmt::format("model: {}", description.status().message());
       done(std::move(out));
       return;

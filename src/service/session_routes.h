@@ -25,7 +25,6 @@ void handle_get_session(const httplib::Request& req, httplib::Response& res,
 // new; 200 with the session as GET gives it. 400 for a bad id, body or condition; 415 when the
 // body is not JSON. `max_json_depth`: MAX_JSON_DEPTH.
 void handle_put_session(const httplib::Request& req, httplib::Response& res,
-                        const ModelLoader& models, int max_json_depth,
-                        std::string_view request_id);
+                        const ModelLoader& models, int max_json_depth, std::string_view request_id);
 
 }  // namespace cardmint::service

@@ -90,9 +90,8 @@ TEST(LimitsServiceTest, AJsonBodyNestedDeeperThanMaxJsonDepthIs400) {
   const httplib::Result add = send_json(port, "POST", "/collection/items", five_deep);
   EXPECT_TRUE(is_json_error(add, 400, "invalid_input"));
   EXPECT_TRUE(mentions(add, "MAX_JSON_DEPTH limit of 4")) << error_message(add);
-  const httplib::Result session =
-      send_json(port, "PUT", "/sessions/shelf-a",
-                R"({"default_condition": "near mint", "x": [[[[1]]]]})");
+  const httplib::Result session = send_json(
+      port, "PUT", "/sessions/shelf-a", R"({"default_condition": "near mint", "x": [[[[1]]]]})");
   EXPECT_TRUE(is_json_error(session, 400, "invalid_input"));
   EXPECT_TRUE(mentions(session, "MAX_JSON_DEPTH")) << error_message(session);
   // A megabyte of brackets, which a recursive serializer would not survive, is refused alike.
