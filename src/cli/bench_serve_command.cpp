@@ -28,6 +28,7 @@
 #include "catalog/catalog_import.h"
 #include "cli/cardmintd_child.h"
 #include "cli/latency_summary.h"
+#include "cli/photo_folder.h"
 #include "image/image_decoder.h"
 #include "image/jpeg_comment.h"
 
@@ -64,13 +65,8 @@ constexpr std::chrono::seconds kReadyTimeout(300);
 // The longest a single request may take: a miss on a loaded machine, with room to spare.
 constexpr int kRequestTimeoutS = 120;
 
-struct Photo {
-  std::string name;
-  std::string bytes;
-};
-
 struct PhotoSet {
-  std::vector<Photo> photos;  // the goal's size, by name
+  std::vector<FolderPhoto> photos;  // the goal's size, by name
   int jpg_files = 0;          // every .jpg in the folder
 };
 
@@ -81,19 +77,10 @@ Result<PhotoSet> load_photos(const fs::path& dir) {
   if (!fs::is_directory(dir, ec)) {
     return Status::invalid_input(fmt::format("--photos {}: not a folder", dir.string()));
   }
-  std::vector<fs::path> paths;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".jpg") {
-      paths.push_back(entry.path());
-    }
-  }
-  std::sort(paths.begin(), paths.end());
+  std::vector<FolderPhoto> all = read_folder_photos(dir);
   PhotoSet set;
-  set.jpg_files = static_cast<int>(paths.size());
-  for (const fs::path& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    Photo photo{path.filename().string(),
-                std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+  set.jpg_files = static_cast<int>(all.size());
+  for (FolderPhoto& photo : all) {
     Result<image::ImageHeader> header = image::read_header(
         {reinterpret_cast<const std::uint8_t*>(photo.bytes.data()), photo.bytes.size()});
     if (!header.ok() || header->format != image::ImageFormat::kJpeg) continue;
@@ -321,7 +308,7 @@ int run_bench_serve(const BenchServeFlags& flags) {
   const double load_before = load_average();
   Result<PhotoSet> set = load_photos(flags.photos);
   if (!set.ok()) return fail(set.status().to_string());
-  const std::vector<Photo>& photos = set->photos;
+  const std::vector<FolderPhoto>& photos = set->photos;
   if (photos.size() < 2) {
     return fail(fmt::format(
         "{} holds {} .jpg files of which {} are {}×{} JPEGs; at least 2 are needed (one to warm "
@@ -330,7 +317,7 @@ int run_bench_serve(const BenchServeFlags& flags) {
   }
   // The last photo warms the service up; the misses are the first ones, never seen before.
   const int misses = std::min<int>(flags.misses, static_cast<int>(photos.size()) - 1);
-  const Photo& warm_up = photos.back();
+  const FolderPhoto& warm_up = photos.back();
 
   const fs::path work =
       fs::temp_directory_path() / fmt::format("cardmint-bench-serve-{}", getpid());
@@ -366,10 +353,10 @@ int run_bench_serve(const BenchServeFlags& flags) {
   }
   const StageRun check = send_uploads(*server, 1, static_cast<int>(first_answered.size()),
                                       [&](int k) { return photos[first_answered[k]].bytes; });
-  std::vector<const Photo*> remembered;
+  std::vector<const FolderPhoto*> remembered;
   json not_remembered = json::array();
   for (std::size_t k = 0; k < first_answered.size(); ++k) {
-    const Photo& photo = photos[first_answered[k]];
+    const FolderPhoto& photo = photos[first_answered[k]];
     if (is_kind(check.replies[k], Kind::kBytesHit)) {
       remembered.push_back(&photo);
     } else {
@@ -395,7 +382,7 @@ int run_bench_serve(const BenchServeFlags& flags) {
                                     fmt::format("cardmint bench serve probe {}", k))
         .value();
   });
-  std::vector<const Photo*> by_picture;
+  std::vector<const FolderPhoto*> by_picture;
   json declined = json::object();  // photo → what answered it instead
   std::map<std::string, int> declined_answers;
   for (int k = 0; k < n_remembered; ++k) {

@@ -19,6 +19,7 @@
 #include "cli/cardmintd_child.h"
 #include "cli/latency_summary.h"
 #include "cli/model_flags.h"
+#include "cli/photo_folder.h"
 #include "client/recognize_stream_client.h"
 
 namespace cardmint::cli {
@@ -49,10 +50,7 @@ Result<std::vector<std::string>> photo_files(const fs::path& dir, int count) {
     return Status::invalid_input(fmt::format("--photos {}: not a folder", dir.string()));
   }
   std::vector<std::string> files;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_regular_file() && e.path().extension() == ".jpg") files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
+  for (const fs::path& path : jpg_files_in(dir)) files.push_back(path.string());
   if (files.size() < 2) return Status::invalid_input(fmt::format("{} has < 2 .jpg", dir.string()));
   files.resize(std::min<std::size_t>(files.size(), static_cast<std::size_t>(count) + 1));
   return files;

@@ -13,7 +13,10 @@ struct FolderPhoto {
   std::string bytes;  // the file as it is
 };
 
-// The .jpg files of `dir` by name; none when it is not a readable folder.
+// The paths of the .jpg files of `dir`, by name; none when it is not a readable folder.
+std::vector<std::filesystem::path> jpg_files_in(const std::filesystem::path& dir);
+
+// The .jpg files of `dir` (jpg_files_in), read whole.
 std::vector<FolderPhoto> read_folder_photos(const std::filesystem::path& dir);
 
 }  // namespace cardmint::cli
