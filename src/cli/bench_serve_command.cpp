@@ -67,7 +67,7 @@ constexpr int kRequestTimeoutS = 120;
 
 struct PhotoSet {
   std::vector<FolderPhoto> photos;  // the goal's size, by name
-  int jpg_files = 0;          // every .jpg in the folder
+  int jpg_files = 0;                // every .jpg in the folder
 };
 
 // The folder's .jpg files that are 1600×1200 or 1200×1600 JPEGs (by their headers), sorted by
