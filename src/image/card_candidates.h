@@ -38,6 +38,14 @@ Candidate score_candidate(const Quad& q, const EdgeProbe& probe);
 const Candidate& choose_card(const std::vector<Candidate>& ranked, const EdgeProbe& probe,
                              double min_score);
 
+// Card-shaped candidates (shape_score >= min_score) clearly larger than `chosen`, best first, at
+// most `max`, no two nearly the same. When `chosen` is a card-shaped part of the layout (the art
+// box with the name band, a text panel) or of the desk (a tile, a label) that out-scored the
+// card's own fainter edge, the card is among them; a reading of the card tells which it was.
+std::vector<Candidate> larger_alternatives(const std::vector<Candidate>& ranked,
+                                           const Candidate& chosen, double min_score,
+                                           std::size_t max);
+
 // Moves sides of `chosen` that sit on the border's inner edge out to the card's edge, taking
 // the lines from other candidates' sides just outside. A side moves only when the band it
 // crosses is uniform, is not the desk (a sleeve) and has the colour of the border seen inside

@@ -273,7 +273,7 @@ Quad provisional_order(const Quad& q) {
   return c;
 }
 
-Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions& options) {
+Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOptions& options) {
   const cv::Mat full = view_of(photo);
   const Downscaled small = downscale(full, std::max(64, options.detect_max_side_px));
   Scene scene;
@@ -358,33 +358,53 @@ Result<CardQuad> find_card_impl(const RgbImage& photo, const CardDetectorOptions
     if (c.score >= 0.8 * chosen.score) chosen = c;
   }
 
-  Quad q = small.to_photo(chosen.quad);
-  if (small.sx > 1.0) {
-    const EdgeProbe fine(full);
-    // Reach past the detection copy's error, but not to the border's inner edge, which sits
-    // ~4.5% of the card's width inside its edge.
-    const double short_side = std::min(cv::norm(q[1] - q[0]), cv::norm(q[2] - q[1]));
-    const double search = std::min(3 * small.sx + 2, std::max(small.sx + 1, 0.02 * short_side));
-    if (std::optional<Quad> r = fine.refine(q, search, 3, kRefineStep)) {
-      if (std::optional<Quad> r2 = fine.refine(*r, 2, 3, kRefineStep)) r = r2;
-      q = *r;
+  // The outline in photo pixels, its sides refined on the full-resolution photo; nullopt for one
+  // the rectifier would refuse (in a photo of a few dozen pixels, 3% of it is a speck).
+  const EdgeProbe fine(full);
+  auto in_photo = [&](const Candidate& c) -> std::optional<CardQuad> {
+    Quad q = small.to_photo(c.quad);
+    if (small.sx > 1.0) {
+      // Reach past the detection copy's error, but not to the border's inner edge, which sits
+      // ~4.5% of the card's width inside its edge.
+      const double short_side = std::min(cv::norm(q[1] - q[0]), cv::norm(q[2] - q[1]));
+      const double search = std::min(3 * small.sx + 2, std::max(small.sx + 1, 0.02 * short_side));
+      if (std::optional<Quad> r = fine.refine(q, search, 3, kRefineStep)) {
+        if (std::optional<Quad> r2 = fine.refine(*r, 2, 3, kRefineStep)) r = r2;
+        q = *r;
+      }
     }
-  }
-  q = provisional_order(q);
-  // In a photo of a few dozen pixels, 3% of it is a speck the rectifier would refuse.
-  if (!is_usable_card_quad(q)) {
+    q = provisional_order(q);
+    if (!is_usable_card_quad(q)) return std::nullopt;
+    CardQuad out;
+    for (int i = 0; i < 4; ++i) out.corners[i] = {q[i].x, q[i].y};
+    out.score = std::clamp(c.shape_score, 0.0, 1.0);  // the measure min_score was held to
+    return out;
+  };
+  std::optional<CardQuad> card = in_photo(chosen);
+  if (!card) {
     return Status::not_found(
         "no card-shaped quadrilateral found: the best outline is too small to hold a card");
   }
-  CardQuad out;
-  for (int i = 0; i < 4; ++i) out.corners[i] = {q[i].x, q[i].y};
-  out.score = std::clamp(chosen.shape_score, 0.0, 1.0);  // the measure min_score was held to
+  CardOutlines out;
+  out.card = *card;
+  for (const Candidate& c : larger_alternatives(
+           ranked, chosen, options.min_score, std::size_t(std::max(0, options.max_alternatives)))) {
+    if (std::optional<CardQuad> other = in_photo(c)) out.alternatives.push_back(*other);
+  }
   return out;
 }
 
 }  // namespace
 
 Result<CardQuad> find_card(const RgbImage& photo, const CardDetectorOptions& options) {
+  CardDetectorOptions card_only = options;
+  card_only.max_alternatives = 0;
+  Result<CardOutlines> found = find_card_outlines(photo, card_only);
+  if (!found.ok()) return found.status();
+  return found->card;
+}
+
+Result<CardOutlines> find_card_outlines(const RgbImage& photo, const CardDetectorOptions& options) {
   if (Status s = check_rgb_image(photo, "photo"); !s.ok()) return s;
   if (photo.width < 16 || photo.height < 16) {
     return Status::invalid_input(

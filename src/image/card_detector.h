@@ -3,6 +3,8 @@
 // a clear sleeve), tilted up to ~15° and turned any way in the image plane.
 // Thread-safe: free functions with no shared state.
 
+#include <vector>
+
 #include "base/status.h"
 #include "image/card_quad.h"
 #include "image/rgb_image.h"
@@ -21,6 +23,8 @@ struct CardDetectorOptions {
   double min_score = 0.35;
   // A card smaller than this fraction of the photo's area is too small to read anyway.
   double min_area_fraction = 0.03;
+  // find_card_outlines: at most this many other outlines that may be the card instead.
+  int max_alternatives = 2;
 };
 
 // Finds the card's four corners in `photo` pixels, clockwise. corners[0]→corners[1] is a short
@@ -31,5 +35,18 @@ struct CardDetectorOptions {
 // internal when OpenCV fails.
 [[nodiscard]] Result<CardQuad> find_card(const RgbImage& photo,
                                          const CardDetectorOptions& options = {});
+
+// The card find_card() finds, and larger outlines that may be the card instead: on a card whose
+// edge is faint against the desk (a white card on pale cloth, a silver border in flat light), a
+// card-shaped part of its layout (the art box with the name band, a text panel) or of the desk
+// (a tile) can out-score it. Which is the card only reading it tells, so a caller unsure of what
+// it read on `card` reads `alternatives` too (best first, each scoring min_score; usually none).
+// Errors as find_card().
+struct CardOutlines {
+  CardQuad card;
+  std::vector<CardQuad> alternatives;
+};
+[[nodiscard]] Result<CardOutlines> find_card_outlines(const RgbImage& photo,
+                                                      const CardDetectorOptions& options = {});
 
 }  // namespace cardmint::image

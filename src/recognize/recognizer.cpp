@@ -190,6 +190,59 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
     return true;
   }
 
+  // One outline of the card read: the card warped upright, its foil and border readings, which
+  // become the hints of its match, and what OCR read.
+  struct OutlineReading {
+    Recognition recognition;
+    image::RgbImage card;
+    catalog::MatchHints hints;
+    double holo_hint = 0;
+  };
+
+  Result<OutlineReading> read_outline(const image::RgbImage& photo, const image::CardQuad& quad,
+                                      bool announce) {
+    const auto start = Clock::now();
+    Result<image::RectifiedCard> rectified = image::rectify_card(photo, quad);
+    if (!rectified.ok()) return rectified.status();
+    OutlineReading r;
+    r.hints = hints;
+    std::string finish_hint;
+    double finish_confidence = 0;
+    if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card);
+        finish.ok()) {
+      finish_hint = kFinishHintNames[static_cast<int>(finish->hint)];
+      finish_confidence = finish->confidence;
+      if (finish->hint == image::FinishHint::kHolo) r.holo_hint = finish->confidence;
+      // The hint's finish ranks first only among a card's printings, and by likelihood: the
+      // card's other printings are the alternatives that count, not all four.
+      std::array<double, 4> ll;
+      for (catalog::Finish f : catalog::kAllFinishes)
+        ll[std::size_t(f)] = finish->log_likelihood[std::size_t(to_image_hint(f))];
+      r.hints.finish_log_likelihood = ll;
+      r.hints.full_art_log_ratio = finish->full_art_log_ratio;
+    }
+    if (Result<image::BorderColour> border = image::read_border_colour(rectified->card);
+        border.ok())
+      r.hints.silver_border_log_ratio = border->silver_era_log_ratio;
+    if (announce) {
+      ProgressEvent detected;
+      detected.stage = ProgressStage::kDetected;
+      detected.source = "ocr";
+      detected.recognition.finish_hint = finish_hint;
+      detected.recognition.finish_hint_confidence = finish_confidence;
+      emit(std::move(detected));
+    }
+    const double preprocess_ms = ms_between(start, Clock::now());
+    Result<Recognition> read = m.ocr->recognize(*rectified, r.hints);
+    if (!read.ok()) return read.status();
+    r.recognition = std::move(read).value();
+    r.recognition.finish_hint = finish_hint;
+    r.recognition.finish_hint_confidence = finish_confidence;
+    r.recognition.timings.preprocess_ms = preprocess_ms;
+    r.card = std::move(rectified->card);
+    return r;
+  }
+
   void read_with_ocr() {
     const auto full_path_at = Clock::now();
     Result<image::RgbImage> decoded = image::decode_image(bytes, m.options.decode_limits);
@@ -198,50 +251,34 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
 
     Recognition out;
     out.source = "ocr";
-    std::optional<image::RectifiedCard> rectified;
-    Result<image::CardQuad> quad = image::find_card(*decoded);
-    if (quad.ok()) {
-      Result<image::RectifiedCard> warped = image::rectify_card(*decoded, *quad);
-      if (!warped.ok()) return fail(warped.status());
-      rectified = std::move(warped).value();
-    } else if (quad.status().code() != StatusCode::kNotFound) {
-      return fail(quad.status());
-    }
-    if (rectified) {
-      if (Result<image::FinishEstimate> finish = image::estimate_finish(rectified->card);
-          finish.ok()) {
-        out.finish_hint = kFinishHintNames[static_cast<int>(finish->hint)];
-        out.finish_hint_confidence = finish->confidence;
-        if (finish->hint == image::FinishHint::kHolo) holo_hint = finish->confidence;
-        // The hint's finish ranks first only among a card's printings, and by likelihood: the
-        // card's other printings are the alternatives that count, not all four.
-        std::array<double, 4> ll;
-        for (catalog::Finish f : catalog::kAllFinishes)
-          ll[std::size_t(f)] = finish->log_likelihood[std::size_t(to_image_hint(f))];
-        hints.finish_log_likelihood = ll;
-        hints.full_art_log_ratio = finish->full_art_log_ratio;
+    Result<image::CardOutlines> outlines = image::find_card_outlines(*decoded);
+    if (outlines.ok()) {
+      const double detect_ms = ms_between(decoded_at, Clock::now());
+      Result<OutlineReading> best = read_outline(*decoded, outlines->card, /*announce=*/true);
+      if (!best.ok()) return fail(best.status());
+      double preprocess_ms = detect_ms + best->recognition.timings.preprocess_ms;
+      double ocr_ms = best->recognition.timings.ocr_ms;
+      for (const image::CardQuad& other : outlines->alternatives) {
+        const Recognition& so_far = best->recognition;
+        if (so_far.card && so_far.confidence >= m.options.read_other_outlines_below) break;
+        Result<OutlineReading> again = read_outline(*decoded, other, /*announce=*/false);
+        if (!again.ok()) return fail(again.status());
+        preprocess_ms += again->recognition.timings.preprocess_ms;
+        ocr_ms += again->recognition.timings.ocr_ms;
+        if (again->recognition.card &&
+            (!so_far.card || again->recognition.confidence > so_far.confidence))
+          best = std::move(again);
       }
-      if (Result<image::BorderColour> border = image::read_border_colour(rectified->card);
-          border.ok())
-        hints.silver_border_log_ratio = border->silver_era_log_ratio;
-      ProgressEvent detected;
-      detected.stage = ProgressStage::kDetected;
-      detected.source = "ocr";
-      detected.recognition.finish_hint = out.finish_hint;
-      detected.recognition.finish_hint_confidence = out.finish_hint_confidence;
-      emit(std::move(detected));
-      const double preprocess_ms = ms_between(decoded_at, Clock::now());
-      Result<Recognition> read = m.ocr->recognize(*rectified, hints);
-      if (!read.ok()) return fail(read.status());
-      const std::string finish_hint = out.finish_hint;
-      const double finish_confidence = out.finish_hint_confidence;
-      out = std::move(read).value();
-      out.finish_hint = finish_hint;
-      out.finish_hint_confidence = finish_confidence;
+      out = std::move(best->recognition);
       out.timings.preprocess_ms = preprocess_ms;
-      picture = std::make_shared<const image::RgbImage>(std::move(rectified->card));
+      out.timings.ocr_ms = ocr_ms;
+      hints = std::move(best->hints);
+      holo_hint = best->holo_hint;
+      picture = std::make_shared<const image::RgbImage>(std::move(best->card));
+    } else if (outlines.status().code() != StatusCode::kNotFound) {
+      return fail(outlines.status());
     } else {
-      out.unknown_reason = quad.status().message();
+      out.unknown_reason = outlines.status().message();
       out.timings.preprocess_ms = ms_between(decoded_at, Clock::now());
       // No card outline: a model may still read the whole photo.
       picture = std::make_shared<const image::RgbImage>(std::move(decoded).value());

@@ -46,6 +46,10 @@ struct RecognizerOptions {
   int cpu_threads = 0;  // the CPU pool; 0: one per hardware thread
   // A best catalog candidate scoring below this is "unknown", whichever source read the card.
   double min_candidate_score = 0.35;
+  // An OCR reading less sure than this is read again on the detector's other outlines around
+  // the card (image::find_card_outlines), and the surest reading kept: what was read may have
+  // been a card-shaped part of the layout taken for the card.
+  double read_other_outlines_below = 0.5;
   image::DecodeLimits decode_limits;
   int queue_capacity = 32;   // uploads (and model requests) waiting; beyond it recognize() is busy
   int batch_size = 1;        // model requests decoded together (dynamic batching)
