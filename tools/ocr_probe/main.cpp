@@ -1,7 +1,8 @@
-// Developer tool: shows what the OCR path sees. For each photo it writes the rectified card, the
+// Developer tool: shows what the OCR path sees. For each photo it writes the rectified card (and
+// any larger outline the detector offers as the card instead, as <photo>-alt<n>), the
 // two text bands with the printed lines found in them boxed, and each line as Tesseract gets it,
-// and prints what Tesseract reads from each line, so a failing `cardmint eval` line can be
-// traced to detection, rectification, line finding or OCR.
+// and prints the finish estimate and what Tesseract reads from each line, so a failing `cardmint
+// eval` line can be traced to detection, rectification, line finding or OCR.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 
 #include "image/card_detector.h"
 #include "image/card_rectifier.h"
+#include "image/finish_hint.h"
 #include "image/image_decoder.h"
 #include "image/text_bands.h"
 #include "image/text_lines.h"
@@ -33,6 +35,9 @@ void write_png(const fs::path& path, const image::RgbImage& picture) {
   cv::imwrite(path.string(), bgr);
 }
 
+int probe_outline(const image::RgbImage& photo, const image::CardQuad& quad,
+                  const std::string& stem, const fs::path& out_dir, ocr::OcrReader& reader);
+
 int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader) {
   std::ifstream in(photo, std::ios::binary);
   const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
@@ -41,17 +46,28 @@ int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader
     std::cout << photo.filename().string() << "\tdecode: " << decoded.status().message() << "\n";
     return 1;
   }
-  Result<image::CardQuad> quad = image::find_card(*decoded);
-  if (!quad.ok()) {
-    std::cout << photo.filename().string() << "\tno card: " << quad.status().message() << "\n";
+  Result<image::CardOutlines> outlines = image::find_card_outlines(*decoded);
+  if (!outlines.ok()) {
+    std::cout << photo.filename().string() << "\tno card: " << outlines.status().message() << "\n";
     return 1;
   }
-  Result<image::RectifiedCard> card = image::rectify_card(*decoded, *quad);
+  int failures = probe_outline(*decoded, outlines->card, photo.stem().string(), out_dir, reader);
+  for (std::size_t i = 0; i < outlines->alternatives.size(); ++i) {
+    failures +=
+        probe_outline(*decoded, outlines->alternatives[i],
+                      fmt::format("{}-alt{}", photo.stem().string(), i + 1), out_dir, reader);
+  }
+  return failures;
+}
+
+// One outline of the card: rectified, its finish estimated and its text bands read.
+int probe_outline(const image::RgbImage& photo, const image::CardQuad& quad,
+                  const std::string& stem, const fs::path& out_dir, ocr::OcrReader& reader) {
+  Result<image::RectifiedCard> card = image::rectify_card(photo, quad);
   if (!card.ok()) {
-    std::cout << photo.filename().string() << "\trectify: " << card.status().message() << "\n";
+    std::cout << stem << "\trectify: " << card.status().message() << "\n";
     return 1;
   }
-  const std::string stem = photo.stem().string();
   write_png(out_dir / (stem + "-card.png"), card->card);
   Result<image::TextBands> bands = image::crop_text_bands(card->card);
   if (!bands.ok()) return 1;
@@ -65,6 +81,14 @@ int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader
       {"name", &bands->name, image::kTitleBandLines, ocr::LineKind::kName},
       {"number", &bands->number_strip, image::kNumberStripLines, ocr::LineKind::kNumber}};
   std::cout << stem << " rot=" << card->rotation_deg << " conf=" << card->orientation_confidence;
+  if (Result<image::FinishEstimate> finish = image::estimate_finish(card->card); finish.ok()) {
+    const auto& ll = finish->log_likelihood;
+    std::cout << fmt::format(
+        "\n  finish: hint {} conf {:.2f} art_foil {:.2f} body_foil {:.2f} first_edition {:.2f} "
+        "ll normal/holo/reverse/first {:.2f}/{:.2f}/{:.2f}/{:.2f} full_art {:.2f}",
+        int(finish->hint), finish->confidence, finish->art_foil, finish->body_foil,
+        finish->first_edition, ll[0], ll[1], ll[2], ll[3], finish->full_art_log_ratio);
+  }
   for (const Band& band : list) {
     Result<std::vector<image::TextLine>> lines = image::find_text_lines(*band.pixels, band.lines);
     if (!lines.ok()) return 1;
