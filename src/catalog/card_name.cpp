@@ -1,7 +1,10 @@
 #include "catalog/card_name.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
+
+#include "catalog/ocr_edit_distance.h"
 
 namespace cardmint::catalog {
 namespace {
@@ -201,6 +204,32 @@ std::string normalize_card_name(std::string_view text) {
     out += w;
   }
   return out;
+}
+
+namespace {
+
+// The mechanic a normalized name ends in, as its family ("vmax" is a "v" card); empty for none.
+std::string_view mechanic_family(std::string_view name) {
+  const std::size_t space = name.rfind(' ');
+  if (space == std::string_view::npos) return {};
+  std::string_view last = name.substr(space + 1);
+  if (last == "union" && name.substr(0, space).ends_with(" v")) return "v";
+  for (std::string_view family : {"ex", "gx", "break", "legend", "prime"})
+    if (last == family) return family;
+  if (last == "v" || last == "vmax" || last == "vstar") return "v";
+  return {};
+}
+
+// A name ending in another family's mechanic scores at most this: under the clear-name 0.85.
+constexpr double kOtherMechanicFactor = 0.75;
+
+}  // namespace
+
+double card_name_similarity(std::string_view a, std::string_view b) {
+  const double similarity = name_similarity(a, b);
+  const std::string_view fa = mechanic_family(a);
+  const std::string_view fb = mechanic_family(b);
+  return !fa.empty() && !fb.empty() && fa != fb ? kOtherMechanicFactor * similarity : similarity;
 }
 
 }  // namespace cardmint::catalog

@@ -25,4 +25,12 @@ namespace cardmint::catalog {
 // Other non-ASCII text (the Japanese "ナッシー") is kept as UTF-8.
 std::string normalize_card_name(std::string_view text);
 
+// name_similarity (ocr_edit_distance.h) of two normalized names, less when each ends in a
+// mechanic of another family: "alolan exeggutor ex" and "alolan exeggutor v" are two cards,
+// whatever two letters they differ by, and OCR does not turn "ex" into "V" (it may drop a small
+// "ex", so a name without a mechanic is not penalized). The families: ex, GX, the V cards (V,
+// VMAX, VSTAR, V-UNION), BREAK, LEGEND, Prime. The result stays under the 0.85 at which a reading
+// is taken as a clear name.
+double card_name_similarity(std::string_view a, std::string_view b);
+
 }  // namespace cardmint::catalog

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "catalog/ocr_edit_distance.h"
 
 namespace cardmint::catalog {
@@ -85,6 +87,26 @@ TEST(OcrEditDistance, SimilarityIsOneOnlyForEqualStrings) {
   // Garbage of any length costs bounded time and stays in range.
   const std::string long_text(10000, 'x');
   EXPECT_GE(name_similarity(long_text, "pikachu"), 0.0);
+}
+
+TEST(CardNameSimilarity, AMechanicOfAnotherFamilyIsAnotherCard) {
+  // Two letters apart, but an ex is not a V: never a clear name (0.85).
+  EXPECT_GT(name_similarity("alolan exeggutor ex", "alolan exeggutor v"), 0.85);
+  EXPECT_LT(card_name_similarity("alolan exeggutor ex", "alolan exeggutor v"), 0.85);
+  EXPECT_LT(card_name_similarity("lapras gx", "lapras ex"), 0.85);
+  EXPECT_LT(card_name_similarity("zacian v union", "zacian gx"), 0.85);
+  // One family, or a mechanic OCR may have missed: as similar as the letters say.
+  for (const auto& [a, b] : {std::pair{"arceus v", "arceus vstar"},
+                             {"arceus vmax", "arceus v"},
+                             {"zacian v union", "zacian v"},
+                             {"golem ex", "golem"},
+                             {"pikachu", "pikachv"},
+                             {"mewtwo ex", "mewtwo ex"}}) {
+    EXPECT_DOUBLE_EQ(card_name_similarity(a, b), name_similarity(a, b)) << a << " / " << b;
+  }
+  // Only a last word is a mechanic: "V" inside "v union" is, inside "vulpix" it is not.
+  EXPECT_DOUBLE_EQ(card_name_similarity("vulpix", "vulpix ex"),
+                   name_similarity("vulpix", "vulpix ex"));
 }
 
 TEST(NumberDistanceInLine, FindsThePrintedNumberInsideANoisyLine) {

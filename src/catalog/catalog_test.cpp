@@ -292,6 +292,24 @@ TEST_F(RealCatalogTest, SearchNamesToleratesOcrErrors) {
   }
 }
 
+// "Alolan Exeggutor ex" read clearly with a misread "5/78": Alolan Exeggutor V is 5/78 of Pokémon
+// GO, but it is another card, not the name read with two letters wrong.
+TEST_F(RealCatalogTest, ANameOfAnotherMechanicIsNotAClearName) {
+  std::vector<NameMatch> hits = catalog().search_names("Alolan Exeggutor ex", 3);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].name, "Alolan Exeggutor ex");
+  for (const NameMatch& hit : hits) {
+    if (hit.name == "Alolan Exeggutor V") {
+      EXPECT_LT(hit.score, 0.85);
+    }
+  }
+  MatchHints clear_name;
+  clear_name.min_name_score = 0.85;  // as the OCR recognizer asks for a clear name
+  Result<MatchResult> m = catalog().match("Alolan Exeggutor ex", "5/78", clear_name);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  for (const MatchCandidate& c : m->candidates) EXPECT_NE(c.card.id, "swsh10.5-005");
+}
+
 TEST_F(RealCatalogTest, SearchNamesRanksBestFirst) {
   std::vector<NameMatch> hits = catalog().search_names("Pikachu", 5);
   ASSERT_EQ(hits.size(), 5u);

@@ -378,7 +378,7 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
     s.card = index;
     if (have_name) {
       auto [it, inserted] = name_scores.emplace(c.name_id, 0.0);
-      if (inserted) it->second = name_similarity(name_norm, names_.name(c.name_id));
+      if (inserted) it->second = card_name_similarity(name_norm, names_.name(c.name_id));
       s.name_score = it->second;
     }
     if (number) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/card_name.h"
 #include "catalog/ocr_edit_distance.h"
 
 namespace cardmint::catalog {
@@ -85,7 +86,7 @@ std::vector<NameIndex::Hit> NameIndex::search(std::string_view query, int limit,
     const double gap = static_cast<double>(name.size() > query.size() ? name.size() - query.size()
                                                                       : query.size() - name.size());
     if (1.0 - 0.5 * gap / longer < min_score) continue;
-    const double score = name_similarity(query, name);
+    const double score = card_name_similarity(query, name);
     if (score >= min_score) hits.push_back({id, score});
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
