@@ -83,10 +83,12 @@ Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
   if (it && !it->Empty(tesseract::RIL_WORD)) {
     do {
       std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (!word) continue;
       const float word_confidence = it->Confidence(tesseract::RIL_WORD);
-      if (!word || word_confidence < min_word_confidence(kind)) continue;
-      const std::string text = trim(word.get());
+      std::string text = trim(word.get());
       if (text.empty()) continue;
+      line.words.push_back({text, word_confidence / 100.0});
+      if (word_confidence < min_word_confidence(kind)) continue;
       if (!line.text.empty()) line.text += ' ';
       line.text += text;
       confidence_sum += word_confidence;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "image/rgb_image.h"
@@ -25,9 +26,20 @@ enum class LineKind {
   kBody,    // a row of the body that may hold an attack name among symbols and figures: all kept
 };
 
+struct OcrWord {
+  std::string text;       // UTF-8
+  double confidence = 0;  // Tesseract's, 0..1
+};
+
 struct OcrLine {
-  std::string text;       // UTF-8, words joined by one space
-  double confidence = 0;  // Tesseract's mean word confidence, 0..1
+  std::string text;       // UTF-8, the words kept joined by one space
+  double confidence = 0;  // Tesseract's mean confidence over the words kept, 0..1
+  // Every word read, in order, the doubtful ones a name line drops included: Tesseract rates some
+  // clean print near 0 (white letters in a dark outline on full-art cards, "Charjabug" at 0.00).
+  std::vector<OcrWord> words;
+  // `text` holds words below the confidence the line's kind keeps (a caller's variant of a name
+  // line, made from `words`): worth taking only where the catalog confirms it.
+  bool doubtful = false;
 };
 
 class OcrReader {
@@ -39,8 +51,7 @@ class OcrReader {
   OcrReader& operator=(const OcrReader&) = delete;
 
   // REQUIRES: `band` is one line of text at least ~15 px high (image::find_text_lines); a
-  // crop from image::enhance_for_ocr is ideal.   // ideal). Errors: invalid_input for an empty
-  // image.
+  // crop from image::enhance_for_ocr is ideal. Errors: invalid_input for an empty image.
   [[nodiscard]] Result<OcrLine> read(const image::RgbImage& band, LineKind kind);
 
  private:

@@ -38,6 +38,23 @@ TEST_F(OcrReaderTest, ReadsACardName) {
   EXPECT_GT(line->confidence, 0.5);
 }
 
+// Every word comes back in `words` with its confidence; the kept text is those a name keeps.
+TEST_F(OcrReaderTest, ListsEveryWordWithItsConfidence) {
+  Result<OcrLine> line = reader_->read(text_band("Mewtwo ex"), LineKind::kName);
+  ASSERT_TRUE(line.ok());
+  ASSERT_FALSE(line->words.empty());
+  std::string kept;
+  for (const OcrWord& word : line->words) {
+    EXPECT_GE(word.confidence, 0.0);
+    EXPECT_LE(word.confidence, 1.0);
+    if (word.confidence < 0.35) continue;
+    if (!kept.empty()) kept += ' ';
+    kept += word.text;
+  }
+  EXPECT_EQ(line->text, kept);
+  EXPECT_FALSE(line->doubtful);
+}
+
 TEST_F(OcrReaderTest, FindsTheNumberInAStripOfSmallPrint) {
   Result<OcrLine> line =
       reader_->read(text_band("Illus. Mitsuhiro Arita      58/102", 0.8, 760), LineKind::kNumber);

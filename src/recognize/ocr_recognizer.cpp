@@ -100,6 +100,22 @@ std::vector<ReadStyle> number_styles(Pass pass) {
           {image::kOcrCharHeight, {.deblur_sigma = kDeblurSigma}}};
 }
 
+// `line` with every word read, doubtful ones included; nullopt when none was dropped.
+std::optional<ocr::OcrLine> with_every_word(const ocr::OcrLine& line) {
+  ocr::OcrLine whole;
+  double confidence_sum = 0;
+  for (const ocr::OcrWord& word : line.words) {
+    if (!whole.text.empty()) whole.text += ' ';
+    whole.text += word.text;
+    confidence_sum += word.confidence;
+  }
+  if (whole.text == line.text) return std::nullopt;
+  whole.confidence = confidence_sum / double(line.words.size());
+  whole.words = line.words;
+  whole.doubtful = true;
+  return whole;
+}
+
 // Each of `lines` read in each style, appended to `out` unless read before or read as nothing.
 Status read_lines(ocr::OcrReader& reader, const image::RgbImage& band,
                   const std::vector<image::TextLine>& lines, const std::vector<ReadStyle>& styles,
@@ -111,9 +127,16 @@ Status read_lines(ocr::OcrReader& reader, const image::RgbImage& band,
       if (!crop.ok()) return crop.status();
       Result<ocr::OcrLine> read = reader.read(*crop, kind);
       if (!read.ok()) return read.status();
-      const bool seen = std::any_of(out.begin(), out.end(),
-                                    [&](const ocr::OcrLine& l) { return l.text == read->text; });
-      if (!read->text.empty() && !seen) out.push_back(std::move(read).value());
+      auto seen = [&](const std::string& text) {
+        return std::any_of(out.begin(), out.end(),
+                           [&](const ocr::OcrLine& l) { return l.text == text; });
+      };
+      // A name line with its doubtful words too, when some were dropped: Tesseract rates some
+      // clean print near 0, and the catalog judges a name better than that confidence does.
+      std::optional<ocr::OcrLine> whole;
+      if (kind == ocr::LineKind::kName) whole = with_every_word(*read);
+      if (!read->text.empty() && !seen(read->text)) out.push_back(std::move(read).value());
+      if (whole && !seen(whole->text)) out.push_back(std::move(*whole));
     }
   }
   return Status::ok_status();
@@ -321,19 +344,20 @@ bool short_bare_number(std::string_view line) {
 Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text,
                            const catalog::MatchHints& hints) {
   std::vector<std::string> names;
+  std::vector<std::string> clear_names;
   for (const ocr::OcrLine& line : text.names) {
     std::string name = name_without_hp(line.text);
     // A stray mark or frame edge reads as "|" or "©", and must not count as a name. The one
     // single-letter name (the Supporter "N") is then found by its number alone.
     const auto letters = std::count_if(name.begin(), name.end(), is_letter_byte);
-    if (letters >= kMinNameLetters) names.push_back(std::move(name));
-  }
-  // A name that reads cleanly as a catalog name settles which card it is, up to the printing;
-  // then a number read alone (from a copyright year, or misread) must not outvote it.
-  std::vector<std::string> clear_names;
-  for (const std::string& name : names) {
+    if (letters < kMinNameLetters) continue;
+    // A name that reads cleanly as a catalog name settles which card it is, up to the printing;
+    // then a number read alone (from a copyright year, or misread) must not outvote it. A line
+    // with words Tesseract doubted counts only as such a name: as a guess it is mostly junk.
     const std::vector<catalog::NameMatch> found = catalog.search_names(name, 1);
-    if (!found.empty() && found.front().score >= kClearNameScore) clear_names.push_back(name);
+    const bool clear = !found.empty() && found.front().score >= kClearNameScore;
+    if (clear) clear_names.push_back(name);
+    if (clear || !line.doubtful) names.push_back(std::move(name));
   }
   catalog::MatchHints pairing_hints = hints;
   const bool clear_names_found = !clear_names.empty();
