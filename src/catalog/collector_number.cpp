@@ -486,8 +486,12 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
         size_t end = begin;
         while (end < base.size() && is_digit(base[end])) ++end;
         if (end - begin >= 3 && end - begin <= 6) {
-          for (size_t cut = begin + 1; cut < end; ++cut)
+          // Numbers and totals print at most three digits, and a total never with a leading zero:
+          // "91006" is no "9/1006" nor "91/006".
+          for (size_t cut = begin + 1; cut < end; ++cut) {
+            if (cut - begin > 3 || end - cut > 3 || base[cut] == '0') continue;
             add(base.substr(0, cut) + "/" + base.substr(cut));
+          }
         }
         begin = end;
       }
@@ -541,6 +545,47 @@ bool owner_after(std::string_view s, size_t i) {
          word.starts_with("game");
 }
 
+// True for a token of a copyright notice's year list ("1995,", "96,", "99."): digits, with OCR's
+// slashes and dots, and no letter.
+bool is_year_list_token(std::string_view token) {
+  bool digit = false;
+  for (char c : token) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      digit = true;
+    } else if (std::string_view(",./").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return digit;
+}
+
+// `line` without runs of number tokens joined by ", ": a collector number never holds a comma,
+// but the classic notice's "©1995, 96, 98, 99 Nintendo" does, and once its mark and first year
+// are misread ("8, 24, 99.", "9/1994, 18, 99, 08") its two-digit years read as numbers.
+std::string without_year_lists(std::string_view line) {
+  std::vector<std::string_view> tokens;
+  for (size_t i = 0; i < line.size();) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    const size_t start = i;
+    while (i < line.size() && line[i] != ' ') ++i;
+    if (i > start) tokens.push_back(line.substr(start, i - start));
+  }
+  std::vector<bool> drop(tokens.size(), false);
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (tokens[i].ends_with(',') && is_year_list_token(tokens[i]) &&
+        is_year_list_token(tokens[i + 1]))
+      drop[i] = drop[i + 1] = true;
+  }
+  if (std::find(drop.begin(), drop.end(), true) == drop.end()) return std::string(line);
+  std::string out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (drop[i]) continue;
+    if (!out.empty()) out += ' ';
+    out += tokens[i];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string without_copyright_years(std::string_view line) {
@@ -557,7 +602,7 @@ std::string without_copyright_years(std::string_view line) {
     }
     out += line[i++];
   }
-  return out;
+  return without_year_lists(out);
 }
 
 }  // namespace cardmint::catalog

@@ -47,7 +47,9 @@ std::vector<std::string> printed_number_forms(std::string_view number, bool prin
 // `line` without the copyright notice's mark and year ("©1999", "(c)2023", and OCR's readings of
 // the mark: "(C)", "(6)", "(e)", "@"), nor a bare year before "Nintendo", "Pokémon", "Creatures"
 // or "GAME FREAK". A year is never a collector number, but its digits spell one: split, "1999"
-// reads as "1/999"; searched, it holds "1" and "19". The rest of the line is kept as it was.
+// reads as "1/999"; searched, it holds "1" and "19". Nor a list of numbers joined by ", " (the
+// classic notice's "1995, 96, 98, 99", however misread): no collector number holds a comma. The
+// rest of the line is kept as it was.
 std::string without_copyright_years(std::string_view line);
 
 // A number line as read from a card.

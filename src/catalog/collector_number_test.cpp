@@ -184,6 +184,14 @@ TEST(WithoutCopyrightYears, DropsTheNoticesYearAndKeepsTheNumber) {
   // No notice: digits stay, even year-like ones ("20/23" that lost its slash).
   EXPECT_EQ(without_copyright_years("EM 2023 x"), "EM 2023 x");
   EXPECT_EQ(without_copyright_years("TG05/TG30"), "TG05/TG30");
+  // The classic notice's year list, its mark and first year misread: no number in it.
+  EXPECT_EQ(without_copyright_years("8, 24, 99."), "");
+  EXPECT_EQ(without_copyright_years("9/1994, 18, 99, 08 tar"), "tar");
+  EXPECT_EQ(squeezed(without_copyright_years("©1995, 96, 98, 99 Nintendo 58/102")),
+            ",Nintendo58/102");
+  // A comma alone, or one the OCR put for a slash, is no list.
+  EXPECT_EQ(without_copyright_years("58,102"), "58,102");
+  EXPECT_EQ(without_copyright_years("Illus. Ken Sugimori, 58/102"), "Illus. Ken Sugimori, 58/102");
   // What the year's digits would otherwise give: a promo "1".
   EXPECT_FALSE(number_line_alternatives("(c)1999 Nint").empty());
   EXPECT_TRUE(number_line_alternatives(without_copyright_years("(c)1999 Nint")).empty());
@@ -201,6 +209,12 @@ TEST(NumberLineAlternatives, SplitsADigitRunThatLostItsSlash) {
   EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "AQ 21/47 @"), alternatives.end());
   EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "AQ 2/147 @"), alternatives.end());
   EXPECT_NE(std::find(alternatives.begin(), alternatives.end(), "AQ 214/7 @"), alternatives.end());
+  // Numbers and totals print at most three digits, a total never with a leading zero: a junk run
+  // from the copyright line ("91006;") offers none of "9/1006", "91/006", "910/06", "9100/6".
+  for (const std::string& a : number_line_alternatives("91006; 06) Dh")) {
+    for (const char* bad : {"9/1006", "91/006", "910/06", "9100/6"})
+      EXPECT_EQ(a.find(bad), a.npos) << a;
+  }
   // A line that kept its slash is not re-split, and one without numbers has nothing to offer.
   for (const std::string& a : number_line_alternatives("58/102")) EXPECT_EQ(a.find("//"), a.npos);
   EXPECT_TRUE(number_line_alternatives("Illus. Ken Sugimori").empty());
