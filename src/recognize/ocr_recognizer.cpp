@@ -345,18 +345,30 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
                            const catalog::MatchHints& hints) {
   std::vector<std::string> names;
   std::vector<std::string> clear_names;
+  // A name that reads cleanly as a catalog name settles which card it is, up to the printing;
+  // then a number read alone (from a copyright year, or misread) must not outvote it.
+  auto is_clear = [&](const std::string& name) {
+    const std::vector<catalog::NameMatch> found = catalog.search_names(name, 1);
+    return !found.empty() && found.front().score >= kClearNameScore;
+  };
   for (const ocr::OcrLine& line : text.names) {
     std::string name = name_without_hp(line.text);
     // A stray mark or frame edge reads as "|" or "©", and must not count as a name. The one
     // single-letter name (the Supporter "N") is then found by its number alone.
     const auto letters = std::count_if(name.begin(), name.end(), is_letter_byte);
     if (letters < kMinNameLetters) continue;
-    // A name that reads cleanly as a catalog name settles which card it is, up to the printing;
-    // then a number read alone (from a copyright year, or misread) must not outvote it. A line
-    // with words Tesseract doubted counts only as such a name: as a guess it is mostly junk.
-    const std::vector<catalog::NameMatch> found = catalog.search_names(name, 1);
-    const bool clear = !found.empty() && found.front().score >= kClearNameScore;
+    // A line with words Tesseract doubted counts only as a clear name: as a guess it is mostly
+    // junk.
+    const bool clear = is_clear(name);
     if (clear) clear_names.push_back(name);
+    // The badge before the name ("BASIC", "MEGA") can join its line, read as a word of junk
+    // ("bse |Guzzlord GX"): the rest of the line counts too, as a clear name only.
+    if (!clear) {
+      if (const std::size_t space = name.find(' '); space != std::string::npos) {
+        std::string rest = name.substr(space + 1);
+        if (is_clear(rest)) clear_names.push_back(std::move(rest));
+      }
+    }
     if (clear || !line.doubtful) names.push_back(std::move(name));
   }
   catalog::MatchHints pairing_hints = hints;

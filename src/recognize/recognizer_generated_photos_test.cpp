@@ -113,6 +113,16 @@ TEST(GeneratedPhotoNameTest, ReadsANameTesseractDoubts) {
   EXPECT_EQ(read->card->id, "sv05-169");
 }
 
+// The "BASIC" badge joins the name's line on a full-art Guzzlord GX, read "bse |Guzzlord GX":
+// the line is no clear name, the rest of it is.
+TEST(GeneratedPhotoNameTest, ReadsTheNameAfterTheBadgeOnItsLine) {
+  const Shot shot = shoot({"sm4-116", 7, 139});
+  Result<Recognition> read = recognize(shot.jpeg);
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
+  EXPECT_EQ(read->card->id, "sm4-116");
+}
+
 // "Alolan Exeggutor ex" read clearly (full-art, outlined), and "S78" in the strip, which reads as
 // 5/78: Alolan Exeggutor V, 5/78 of Pokémon GO, was the answer at 0.95 confidence. An ex is not a
 // V, so its own printing, 242/191 ("SSP/EN 242/19"), is.
