@@ -8,8 +8,8 @@
 namespace cardmint::ocr {
 namespace {
 
-// Tesseract's per-word confidence (0-100) below which a word is dropped as noise.
-constexpr float kMinWordConfidence = 35.0f;
+// Tesseract's per-word confidence (0..1) below which a name's word is dropped as noise.
+constexpr double kMinWordConfidence = 0.35;
 
 std::string trim(std::string s) {
   const char* space = " \t\r\n";
@@ -22,7 +22,7 @@ std::string trim(std::string s) {
 // short junk at 10-20%); the number strip keeps everything, since its parser skips junk and a
 // small "58/102" often scores low; so does a body row, whose attack name the catalog matches
 // inside whatever else was read.
-float min_word_confidence(LineKind kind) {
+double min_word_confidence(LineKind kind) {
   return kind == LineKind::kName ? kMinWordConfidence : 0;
 }
 
@@ -52,6 +52,22 @@ Result<std::unique_ptr<OcrReader>> OcrReader::open(const OcrOptions& options) {
   return std::unique_ptr<OcrReader>(new OcrReader(std::move(impl)));
 }
 
+OcrLine line_of_words(std::vector<OcrWord> words, double min_confidence) {
+  OcrLine line;
+  double confidence_sum = 0;
+  int kept = 0;
+  for (const OcrWord& word : words) {
+    if (word.confidence < min_confidence) continue;
+    if (!line.text.empty()) line.text += ' ';
+    line.text += word.text;
+    confidence_sum += word.confidence;
+    ++kept;
+  }
+  line.confidence = kept == 0 ? 0.0 : confidence_sum / kept;
+  line.words = std::move(words);
+  return line;
+}
+
 Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
   if (band.empty() || band.pixels.size() != static_cast<size_t>(band.width) * band.height * 3) {
     return Status::invalid_input("empty or malformed OCR band");
@@ -71,31 +87,23 @@ Result<OcrLine> OcrReader::read(const image::RgbImage& band, LineKind kind) {
   omp_set_max_active_levels(0);
   api.SetImage(band.pixels.data(), band.width, band.height, 3, band.width * 3);
   api.SetSourceResolution(300);  // rectified cards are 300 dpi; silences the "guessing" warning
-  OcrLine line;
   if (api.Recognize(nullptr) != 0) {
     api.Clear();
     return Status::internal("Tesseract failed to recognize the band");
   }
-  // Word by word, dropping words Tesseract itself doubts.
-  double confidence_sum = 0;
-  int words = 0;
+  // Word by word; the line keeps those Tesseract itself does not doubt.
+  std::vector<OcrWord> words;
   std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
   if (it && !it->Empty(tesseract::RIL_WORD)) {
     do {
       std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
       if (!word) continue;
-      const float word_confidence = it->Confidence(tesseract::RIL_WORD);
       std::string text = trim(word.get());
       if (text.empty()) continue;
-      line.words.push_back({text, word_confidence / 100.0});
-      if (word_confidence < min_word_confidence(kind)) continue;
-      if (!line.text.empty()) line.text += ' ';
-      line.text += text;
-      confidence_sum += word_confidence;
-      ++words;
+      words.push_back({std::move(text), it->Confidence(tesseract::RIL_WORD) / 100.0});
     } while (it->Next(tesseract::RIL_WORD));
   }
-  line.confidence = words == 0 ? 0.0 : confidence_sum / words / 100.0;
+  OcrLine line = line_of_words(std::move(words), min_word_confidence(kind));
   api.Clear();
   return line;
 }

@@ -37,10 +37,14 @@ struct OcrLine {
   // Every word read, in order, the doubtful ones a name line drops included: Tesseract rates some
   // clean print near 0 (white letters in a dark outline on full-art cards, "Charjabug" at 0.00).
   std::vector<OcrWord> words;
-  // `text` holds words below the confidence the line's kind keeps (a caller's variant of a name
-  // line, made from `words`): worth taking only where the catalog confirms it.
+  // `text` keeps words below what its kind keeps (line_of_words with a lower floor): a caller's
+  // variant, worth taking only where the catalog confirms it.
   bool doubtful = false;
 };
+
+// The line made of the words of `words` at or above `min_confidence` (0..1): their text joined by
+// one space and their mean confidence; `words` are kept whole.
+OcrLine line_of_words(std::vector<OcrWord> words, double min_confidence);
 
 class OcrReader {
  public:

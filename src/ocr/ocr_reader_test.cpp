@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
+#include <vector>
 
 namespace cardmint::ocr {
 namespace {
@@ -53,6 +54,20 @@ TEST_F(OcrReaderTest, ListsEveryWordWithItsConfidence) {
   }
   EXPECT_EQ(line->text, kept);
   EXPECT_FALSE(line->doubtful);
+}
+
+TEST(LineOfWords, KeepsTheWordsAtOrAboveTheFloorAndListsThemAll) {
+  const std::vector<OcrWord> words = {{"Char", 0.9}, {"jabug", 0.1}, {"GX", 0.5}};
+  const OcrLine kept = line_of_words(words, 0.35);
+  EXPECT_EQ(kept.text, "Char GX");
+  EXPECT_DOUBLE_EQ(kept.confidence, 0.7);
+  EXPECT_EQ(kept.words.size(), 3u);
+  const OcrLine whole = line_of_words(words, 0.0);
+  EXPECT_EQ(whole.text, "Char jabug GX");
+  EXPECT_DOUBLE_EQ(whole.confidence, 0.5);
+  const OcrLine none = line_of_words(words, 0.95);
+  EXPECT_EQ(none.text, "");
+  EXPECT_DOUBLE_EQ(none.confidence, 0.0);
 }
 
 TEST_F(OcrReaderTest, FindsTheNumberInAStripOfSmallPrint) {

@@ -102,16 +102,8 @@ std::vector<ReadStyle> number_styles(Pass pass) {
 
 // `line` with every word read, doubtful ones included; nullopt when none was dropped.
 std::optional<ocr::OcrLine> with_every_word(const ocr::OcrLine& line) {
-  ocr::OcrLine whole;
-  double confidence_sum = 0;
-  for (const ocr::OcrWord& word : line.words) {
-    if (!whole.text.empty()) whole.text += ' ';
-    whole.text += word.text;
-    confidence_sum += word.confidence;
-  }
+  ocr::OcrLine whole = ocr::line_of_words(line.words, 0.0);
   if (whole.text == line.text) return std::nullopt;
-  whole.confidence = confidence_sum / double(line.words.size());
-  whole.words = line.words;
   whole.doubtful = true;
   return whole;
 }

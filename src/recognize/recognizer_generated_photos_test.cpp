@@ -21,6 +21,7 @@ namespace {
 namespace cp = card_photo;
 
 struct Case {
+  const char* name;  // the test's
   const char* card_id;
   std::uint64_t set_seed;
   std::uint64_t photo;  // its number in that set
@@ -71,6 +72,8 @@ double overlap(const image::CardQuad& quad, const std::vector<cv::Point2f>& trut
 // Photos where the detector's best outline is a card-shaped part of the photo: the art box with
 // the name band of a silver-bordered card on blue-green cloth (Team Rocket's Houndoom), a tile of
 // a grid mat below a sleeved card (Mega Gengar ex). The larger outlines it offers are read too.
+std::string case_name(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
+
 class LargerOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
@@ -97,42 +100,34 @@ TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Photos, LargerOutlineTest,
-                         ::testing::Values(Case{"sv10-038", 7, 118}, Case{"me02.5-269", 7, 51}),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           return info.index == 0 ? std::string("ArtBoxTaken")
-                                                  : std::string("DeskTileTaken");
-                         });
+                         ::testing::Values(Case{"ArtBoxTaken", "sv10-038", 7, 118},
+                                           Case{"DeskTileTaken", "me02.5-269", 7, 51}),
+                         case_name);
 
-// White letters in a dark outline over full-art artwork: Tesseract reads "Charjabug" right but
-// rates the word 0.00, below what a name line keeps; the catalog confirms it as a clear name.
-TEST(GeneratedPhotoNameTest, ReadsANameTesseractDoubts) {
-  const Shot shot = shoot({"sv05-169", 7, 67});
+// Photos whose name line the recognizer once misread:
+// - ToleratedDoubt: white letters in a dark outline over full-art artwork. Tesseract reads
+//   "Charjabug" right but rates the word 0.00, below what a name line keeps; the catalog confirms
+//   it as a clear name.
+// - BadgeOnTheLine: the "BASIC" badge joins the name's line on a full-art Guzzlord GX, read
+//   "bse |Guzzlord GX": the line is no clear name, the rest of it is.
+// - OtherMechanic: "Alolan Exeggutor ex" read clearly (full-art, outlined), and "S78" in the
+//   strip, which reads as 5/78: Alolan Exeggutor V, 5/78 of Pokémon GO, was the answer at 0.95
+//   confidence. An ex is not a V, so its own printing, 242/191 ("SSP/EN 242/19"), is.
+class NameLineTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(NameLineTest, ReadsTheCard) {
+  const Shot shot = shoot(GetParam());
   Result<Recognition> read = recognize(shot.jpeg);
   ASSERT_TRUE(read.ok()) << read.status().to_string();
   ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
-  EXPECT_EQ(read->card->id, "sv05-169");
+  EXPECT_EQ(read->card->id, GetParam().card_id);
 }
 
-// The "BASIC" badge joins the name's line on a full-art Guzzlord GX, read "bse |Guzzlord GX":
-// the line is no clear name, the rest of it is.
-TEST(GeneratedPhotoNameTest, ReadsTheNameAfterTheBadgeOnItsLine) {
-  const Shot shot = shoot({"sm4-116", 7, 139});
-  Result<Recognition> read = recognize(shot.jpeg);
-  ASSERT_TRUE(read.ok()) << read.status().to_string();
-  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
-  EXPECT_EQ(read->card->id, "sm4-116");
-}
-
-// "Alolan Exeggutor ex" read clearly (full-art, outlined), and "S78" in the strip, which reads as
-// 5/78: Alolan Exeggutor V, 5/78 of Pokémon GO, was the answer at 0.95 confidence. An ex is not a
-// V, so its own printing, 242/191 ("SSP/EN 242/19"), is.
-TEST(GeneratedPhotoNameTest, AnotherMechanicDoesNotPassForTheNameRead) {
-  const Shot shot = shoot({"sv08-242", 31, 111});
-  Result<Recognition> read = recognize(shot.jpeg);
-  ASSERT_TRUE(read.ok()) << read.status().to_string();
-  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
-  EXPECT_EQ(read->card->id, "sv08-242");
-}
+INSTANTIATE_TEST_SUITE_P(Photos, NameLineTest,
+                         ::testing::Values(Case{"ToleratedDoubt", "sv05-169", 7, 67},
+                                           Case{"BadgeOnTheLine", "sm4-116", 7, 139},
+                                           Case{"OtherMechanic", "sv08-242", 31, 111}),
+                         case_name);
 
 }  // namespace
 }  // namespace cardmint::recognize
