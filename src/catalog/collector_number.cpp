@@ -302,17 +302,27 @@ std::optional<PrintedNumber> parse_number_line(std::string_view line) {
   }
   // No usable slash: a promo number ("SWSH050") or a line whose total was lost.
   size_t i = 0;
+  std::vector<std::string_view> tokens;
   while (i < s.size()) {
     while (i < s.size() && !is_token_char(s[i])) ++i;
     size_t begin = i;
     while (i < s.size() && is_token_char(s[i])) ++i;
     std::string_view token = std::string_view(s).substr(begin, i - begin);
     if (token.empty()) continue;
+    tokens.push_back(token);
     if (std::optional<std::string> number = number_from_token(token)) {
       PrintedNumber out;
       out.number = std::move(*number);
       return out;
     }
+  }
+  // An Unown of the Unseen Forces collection prints only its letter ("G"), so a capital letter
+  // alone on its line, rarity marks aside, is that number. Never a letter among other words: the
+  // illustrator's initials are not a number.
+  if (tokens.size() == 1 && tokens[0].size() == 1 && tokens[0][0] >= 'A' && tokens[0][0] <= 'Z') {
+    PrintedNumber out;
+    out.number = std::string(tokens[0]);
+    return out;
   }
   return std::nullopt;
 }

@@ -124,6 +124,22 @@ TEST(ParseNumberLine, LettersOnlyNumbersBeforeATotal) {
   EXPECT_FALSE(parse_number_line("Pokémon / Nintendo").has_value());
 }
 
+TEST(ParseNumberLine, ALetterAloneOnItsLineIsAnUnownNumber) {
+  // The Unseen Forces Unown print only their letter, read with the rarity mark beside it.
+  for (const auto& [line, number] :
+       {std::pair{"G*®", "G"}, std::pair{"N *", "N"}, std::pair{" L ", "L"}}) {
+    std::optional<PrintedNumber> parsed = parse_number_line(line);
+    ASSERT_TRUE(parsed.has_value()) << line;
+    EXPECT_EQ(parsed->number, number) << line;
+    EXPECT_FALSE(parsed->total.has_value()) << line;
+  }
+  // A letter among words, two letters, or a small letter is no number.
+  EXPECT_FALSE(parse_number_line("Illus. K Sugimori").has_value());
+  EXPECT_FALSE(parse_number_line("K Sugimori").has_value());
+  EXPECT_FALSE(parse_number_line("GY").has_value());
+  EXPECT_FALSE(parse_number_line("g *").has_value());
+}
+
 TEST(ParseNumberLine, KeepsANonNumericDenominatorAsAMark) {
   std::optional<PrintedNumber> parsed = parse_number_line("123/S-P");
   ASSERT_TRUE(parsed.has_value());
