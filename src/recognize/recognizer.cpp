@@ -8,6 +8,9 @@
 #include <exception>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "base/elapsed.h"
 #include "base/log.h"
@@ -252,37 +255,56 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
     Recognition out;
     out.source = "ocr";
     Result<image::CardOutlines> outlines = image::find_card_outlines(*decoded);
+    if (!outlines.ok() && outlines.status().code() != StatusCode::kNotFound)
+      return fail(outlines.status());
+    std::string not_found_reason = outlines.ok() ? "" : outlines.status().message();
+    // A card running off the photo's edge, or faint against the desk, outlines below the
+    // detector's floor. Such an outline is read all the same, and kept only for a reading sure
+    // of a card: the desk alone reads as no card.
+    const bool weak = !outlines.ok() && m.options.read_weak_outlines_above > 0;
+    if (weak) {
+      image::CardDetectorOptions weaker;
+      weaker.min_score = m.options.read_weak_outlines_above;
+      outlines = image::find_card_outlines(*decoded, weaker);
+      if (!outlines.ok() && outlines.status().code() != StatusCode::kNotFound)
+        return fail(outlines.status());
+    }
+    std::optional<OutlineReading> best;
+    double preprocess_ms = ms_between(decoded_at, Clock::now());
+    double ocr_ms = 0;
     if (outlines.ok()) {
-      const double detect_ms = ms_between(decoded_at, Clock::now());
-      Result<OutlineReading> best = read_outline(*decoded, outlines->card, /*announce=*/true);
-      if (!best.ok()) return fail(best.status());
-      double preprocess_ms = detect_ms + best->recognition.timings.preprocess_ms;
-      double ocr_ms = best->recognition.timings.ocr_ms;
-      for (const image::CardQuad& other : outlines->alternatives) {
-        const Recognition& so_far = best->recognition;
-        if (so_far.card && so_far.confidence >= m.options.read_other_outlines_below) break;
-        Result<OutlineReading> again = read_outline(*decoded, other, /*announce=*/false);
+      std::vector<const image::CardQuad*> quads = {&outlines->card};
+      for (const image::CardQuad& other : outlines->alternatives) quads.push_back(&other);
+      for (const image::CardQuad* quad : quads) {
+        if (best && best->recognition.card &&
+            best->recognition.confidence >= m.options.read_other_outlines_below)
+          break;
+        Result<OutlineReading> again =
+            read_outline(*decoded, *quad, /*announce=*/!weak && quad == quads.front());
         if (!again.ok()) return fail(again.status());
         preprocess_ms += again->recognition.timings.preprocess_ms;
         ocr_ms += again->recognition.timings.ocr_ms;
-        if (again->recognition.card &&
-            (!so_far.card || again->recognition.confidence > so_far.confidence))
-          best = std::move(again);
+        const Recognition& read = again->recognition;
+        if (!best || (read.card &&
+                      (!best->recognition.card || read.confidence > best->recognition.confidence)))
+          best = std::move(again).value();
       }
+      if (weak && (!best->recognition.card ||
+                   best->recognition.confidence < m.options.weak_outline_min_confidence))
+        best.reset();
+    }
+    if (best) {
       out = std::move(best->recognition);
-      out.timings.preprocess_ms = preprocess_ms;
-      out.timings.ocr_ms = ocr_ms;
       hints = std::move(best->hints);
       holo_hint = best->holo_hint;
       picture = std::make_shared<const image::RgbImage>(std::move(best->card));
-    } else if (outlines.status().code() != StatusCode::kNotFound) {
-      return fail(outlines.status());
     } else {
-      out.unknown_reason = outlines.status().message();
-      out.timings.preprocess_ms = ms_between(decoded_at, Clock::now());
+      out.unknown_reason = not_found_reason;
       // No card outline: a model may still read the whole photo.
       picture = std::make_shared<const image::RgbImage>(std::move(decoded).value());
     }
+    out.timings.preprocess_ms = preprocess_ms;
+    out.timings.ocr_ms = ocr_ms;
     out.timings.decode_ms = ms_between(full_path_at, decoded_at);
     out.timings.hash_ms = cache_timings.hash_ms;
     out.timings.cache_ms = cache_timings.cache_ms;
