@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tests/support/file_contents.h"
+#include "tests/support/process_scratch_dir.h"
 
 extern char** environ;
 
@@ -27,18 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const fs::path& scratch_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("cardmint-service-test-" + std::to_string(getpid()));
-    fs::create_directories(d);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(scratch_dir(), ec);
-    });
-    return d;
-  }();
-  return dir;
-}
+const fs::path& scratch_dir() { return process_scratch_dir("cardmint-service-test"); }
 
 // Everything exec needs, built before fork(): between fork() and exec() a multithreaded parent's
 // child may only make async-signal-safe calls, so no setenv() or allocation there.

@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "tests/support/process_scratch_dir.h"
 #include "vlm/test_model_writer.h"
 
 namespace cardmint::testing {
@@ -14,18 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path& scratch_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("cardmint-vlm-test-" + std::to_string(getpid()));
-    fs::create_directories(d);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(scratch_dir(), ec);
-    });
-    return d;
-  }();
-  return dir;
-}
+const fs::path& scratch_dir() { return process_scratch_dir("cardmint-vlm-test"); }
 
 cv::Mat picture_bgr(int variant = 0) {
   cv::Mat m(420, 300, CV_8UC3);
