@@ -329,6 +329,14 @@ bool short_bare_number(std::string_view line) {
                      [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
+// A capital letter alone ("G"): an Unown's whole number, and what a stray stroke in the strip
+// reads as, so it counts only beside a name.
+bool lone_letter_number(std::string_view line) {
+  const std::optional<catalog::PrintedNumber> parsed = catalog::parse_number_line(line);
+  return parsed && !parsed->total && parsed->number.size() == 1 &&
+         std::isalpha(static_cast<unsigned char>(parsed->number[0])) != 0;
+}
+
 // Every pairing of a name candidate with a strip line (or with nothing, when that side was not
 // read) is matched, and the surest pairing wins: a few dozen lookups at ~0.2 ms each. With a
 // name to check them against, the strip lines' alternative readings (confused digits, a lost
@@ -394,7 +402,9 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   bool have = false;
   for (const std::string& name : names) {
     for (const Strip& strip : strips) {
-      if (name.empty() && (strip.text.empty() || strip.alternative)) continue;
+      if (name.empty() &&
+          (strip.text.empty() || strip.alternative || lone_letter_number(strip.text)))
+        continue;
       Result<catalog::MatchResult> match = catalog.match(name, strip.text, pairing_hints);
       if (!match.ok()) return match.status();
       double confidence = match->confidence;

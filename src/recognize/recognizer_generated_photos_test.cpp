@@ -144,6 +144,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
 //   confidence. An ex is not a V, so its own printing, 242/191 ("SSP/EN 242/19"), is.
 // - UnownLetter: an Unown of Unseen Forces prints only its letter, read "N *"; a line without a
 //   digit held no number, and any Unown was as good as another.
+// - StrayLetter: a Chansey whose number went unread, and a stray "A" in the strip; a lone letter
+//   counts only beside a name, or this would be Unown A.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TextLineTest, ReadsTheCard) {
@@ -158,7 +160,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                          ::testing::Values(Case{"ToleratedDoubt", "sv05-169", 7, 67},
                                            Case{"BadgeOnTheLine", "sm4-116", 7, 139},
                                            Case{"OtherMechanic", "sv08-242", 31, 111},
-                                           Case{"UnownLetter", "exu-N", 57, 85}),
+                                           Case{"UnownLetter", "exu-N", 57, 85},
+                                           Case{"StrayLetter", "sv06-187", 2026, 69}),
                          case_name);
 
 }  // namespace
