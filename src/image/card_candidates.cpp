@@ -156,15 +156,12 @@ const Candidate& choose_card(const std::vector<Candidate>& ranked, const EdgePro
 std::vector<Candidate> larger_alternatives(const std::vector<Candidate>& ranked,
                                            const Candidate& chosen, double min_score,
                                            std::size_t max) {
-  // A border's inner edge encloses ~0.84 of the card and a sleeve ~0.92: such look-alikes are
-  // choose_card's business, not another card.
-  constexpr double kMaxAreaShare = 0.75;
   // Two outlines whose areas differ by less than this, one around the other, are the same card.
   constexpr double kSameOutlineShare = 0.9;
   std::vector<Candidate> out;
   for (const Candidate& c : ranked) {  // best first
     if (out.size() >= max) break;
-    if (c.shape_score < min_score || chosen.area >= kMaxAreaShare * c.area) continue;
+    if (c.shape_score < min_score || chosen.area >= kLargerOutlineAreaShare * c.area) continue;
     const bool repeat = std::any_of(out.begin(), out.end(), [&](const Candidate& o) {
       const double share = std::min(o.area, c.area) / std::max(o.area, c.area);
       return share >= kSameOutlineShare && (contains(o.quad, c.quad) || contains(c.quad, o.quad));

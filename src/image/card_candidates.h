@@ -38,6 +38,11 @@ Candidate score_candidate(const Quad& q, const EdgeProbe& probe);
 const Candidate& choose_card(const std::vector<Candidate>& ranked, const EdgeProbe& probe,
                              double min_score);
 
+// What "clearly larger" means below: `chosen` covers at most this share of the other's area. A
+// border's inner edge encloses ~0.84 of the card and a sleeve ~0.92: such look-alikes are
+// choose_card's business, not another card.
+inline constexpr double kLargerOutlineAreaShare = 0.75;
+
 // Card-shaped candidates (shape_score >= min_score) clearly larger than `chosen`, best first, at
 // most `max`, no two nearly the same. When `chosen` is a card-shaped part of the layout (the art
 // box with the name band, a text panel) or of the desk (a tile, a label) that out-scored the

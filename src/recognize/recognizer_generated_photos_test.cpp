@@ -71,7 +71,9 @@ double overlap(const image::CardQuad& quad, const std::vector<cv::Point2f>& trut
 
 // Photos where the detector's best outline is a card-shaped part of the photo: the art box with
 // the name band of a silver-bordered card on blue-green cloth (Team Rocket's Houndoom), a tile of
-// a grid mat below a sleeved card (Mega Gengar ex). The larger outlines it offers are read too.
+// a grid mat below a sleeved card (Mega Gengar ex), the lower part of an upside-down full-art
+// Surfing Beach whose top fades into a dark desk (found from its straight edges alone). The
+// larger outlines it offers are read too.
 std::string case_name(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
 
 class LargerOutlineTest : public ::testing::TestWithParam<Case> {};
@@ -85,7 +87,7 @@ TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
   // The premise: the detector's best outline is something else.
   Result<image::CardOutlines> outlines = image::find_card_outlines(*photo);
   ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
-  ASSERT_LT(overlap(outlines->card, shot.corners), 0.5);
+  ASSERT_LT(overlap(outlines->card, shot.corners), 0.6);
   // The card is among the larger outlines it offers.
   double best = 0;
   for (const image::CardQuad& other : outlines->alternatives)
@@ -101,13 +103,16 @@ TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
 
 INSTANTIATE_TEST_SUITE_P(Photos, LargerOutlineTest,
                          ::testing::Values(Case{"ArtBoxTaken", "sv10-038", 7, 118},
-                                           Case{"DeskTileTaken", "me02.5-269", 7, 51}),
+                                           Case{"DeskTileTaken", "me02.5-269", 7, 51},
+                                           Case{"StraightEdges", "me04-114", 31, 72}),
                          case_name);
 
 // Photos where no outline scores the detector's floor, read on the best of those below it:
 // - OffThePhoto: a full-art Duraludon VMAX held close, its corners off the photo's sides, so
 //   its outline is cut to a squarer shape;
-// - FaintEdges: a dim full-art Lumiose City on a dark desk beside a red cable.
+// - FaintEdges: a dim full-art Lumiose City on a dark desk beside a red cable;
+// - GlareOnTheEdge: a full-art Dudunsparce whose edge fades into a glare on a pale desk, found
+//   from its straight edges alone.
 class WeakOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(WeakOutlineTest, ReadsTheCardAllTheSame) {
@@ -130,7 +135,8 @@ TEST_P(WeakOutlineTest, ReadsTheCardAllTheSame) {
 
 INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
                          ::testing::Values(Case{"OffThePhoto", "swsh7-220", 57, 123},
-                                           Case{"FaintEdges", "me03-111", 83, 125}),
+                                           Case{"FaintEdges", "me03-111", 83, 125},
+                                           Case{"GlareOnTheEdge", "sv02-229", 57, 145}),
                          case_name);
 
 // Photos whose name or number line the recognizer once misread:
