@@ -26,6 +26,9 @@ constexpr double kFrameBlobMaxFill = 0.18;
 constexpr double kMaxHeightRatio = 1.6;
 constexpr double kMaxCentreOffset = 0.45;
 constexpr double kMaxGap = 1.6;
+// A box mostly inside a larger one is that glyph again (nested MSER thresholds) unless the larger
+// one is over four times its size.
+constexpr double kSwallowedGlyphShare = 0.25;
 
 struct Blob {
   cv::Rect box;
@@ -47,11 +50,11 @@ bool same_line(const Blob& a, const Blob& b) {
   return gap <= kMaxGap * h;
 }
 
-// MSER finds both dark-on-light and light-on-dark blobs; one glyph comes back several times
-// (nested thresholds, two channels), so boxes that mostly cover one another keep only the larger.
+// MSER finds both dark-on-light and light-on-dark blobs, largest first here; one glyph comes back
+// several times (nested thresholds, two channels), which distinct_blobs() sorts out.
 // Two channels: luminance, and the brightest of R, G, B. Dark print on a saturated card colour
 // (grey on orange or yellow) is faint in luminance but stark in the card colour's own channel.
-std::vector<Blob> character_blobs(const cv::Mat& rgb, const TextLineOptions& options) {
+std::vector<Blob> all_character_blobs(const cv::Mat& rgb, const TextLineOptions& options) {
   const int min_h = options.min_char_height, max_h = options.max_char_height;
   cv::Ptr<cv::MSER> mser =
       cv::MSER::create(/*delta=*/3, /*min_area=*/std::max(6, min_h * min_h / 8),
@@ -83,14 +86,62 @@ std::vector<Blob> character_blobs(const cv::Mat& rgb, const TextLineOptions& opt
   }
   std::sort(blobs.begin(), blobs.end(),
             [](const Blob& a, const Blob& b) { return a.box.area() > b.box.area(); });
+  return blobs;
+}
+
+// `blobs` (largest first) without those mostly covered by a larger one kept, unless that one is
+// over 1 / min_share times larger: a region that swallowed several glyphs and the ground
+// between them is no glyph of theirs. min_share 0: every covered box goes.
+std::vector<Blob> distinct_blobs(const std::vector<Blob>& blobs, double min_share) {
   std::vector<Blob> kept;
   for (const Blob& b : blobs) {
     const bool duplicate = std::any_of(kept.begin(), kept.end(), [&](const Blob& k) {
-      return (k.box & b.box).area() >= 0.7 * b.box.area();
+      return (k.box & b.box).area() >= 0.7 * b.box.area() &&
+             b.box.area() >= min_share * k.box.area();
     });
     if (!duplicate) kept.push_back(b);
   }
   return kept;
+}
+
+// Blobs on one line grouped, each group of two or more one TextLine.
+std::vector<TextLine> group_into_lines(const std::vector<Blob>& blobs) {
+  std::vector<int> parent(blobs.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  for (std::size_t i = 0; i < blobs.size(); ++i) {
+    for (std::size_t j = i + 1; j < blobs.size(); ++j) {
+      if (same_line(blobs[i], blobs[j])) {
+        parent[std::size_t(find_root(parent, int(i)))] = find_root(parent, int(j));
+      }
+    }
+  }
+  std::vector<std::vector<int>> groups(blobs.size());
+  for (std::size_t i = 0; i < blobs.size(); ++i)
+    groups[std::size_t(find_root(parent, int(i)))].push_back(int(i));
+
+  std::vector<TextLine> lines;
+  for (const std::vector<int>& group : groups) {
+    // One blob is a stray mark or an energy symbol; every number and name has two or more.
+    if (group.size() < 2) continue;
+    cv::Rect box = blobs[std::size_t(group[0])].box;
+    std::vector<int> heights;
+    for (int i : group) {
+      box |= blobs[std::size_t(i)].box;
+      heights.push_back(blobs[std::size_t(i)].box.height);
+    }
+    std::nth_element(heights.begin(), heights.begin() + std::ptrdiff_t(heights.size() / 2),
+                     heights.end());
+    TextLine line;
+    line.box = {box.x, box.y, box.width, box.height};
+    line.char_height = heights[heights.size() / 2];
+    line.characters = int(group.size());
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+cv::Rect rect_of(const TextLine& line) {
+  return {line.box.x, line.box.y, line.box.width, line.box.height};
 }
 
 }  // namespace
@@ -103,38 +154,16 @@ Result<std::vector<TextLine>> find_text_lines(const RgbImage& band,
                                              options.min_char_height, options.max_char_height));
   }
   try {
-    const std::vector<Blob> blobs = character_blobs(view_of(band), options);
-
-    std::vector<int> parent(blobs.size());
-    std::iota(parent.begin(), parent.end(), 0);
-    for (std::size_t i = 0; i < blobs.size(); ++i) {
-      for (std::size_t j = i + 1; j < blobs.size(); ++j) {
-        if (same_line(blobs[i], blobs[j])) {
-          parent[std::size_t(find_root(parent, int(i)))] = find_root(parent, int(j));
-        }
+    const std::vector<Blob> blobs = all_character_blobs(view_of(band), options);
+    std::vector<TextLine> lines = group_into_lines(distinct_blobs(blobs, 0));
+    if (options.find_swallowed_lines) {
+      for (const TextLine& extra : group_into_lines(distinct_blobs(blobs, kSwallowedGlyphShare))) {
+        const cv::Rect e = rect_of(extra);
+        const bool known = std::any_of(lines.begin(), lines.end(), [&](const TextLine& l) {
+          return (rect_of(l) & e).area() > 0;
+        });
+        if (!known) lines.push_back(extra);
       }
-    }
-    std::vector<std::vector<int>> groups(blobs.size());
-    for (std::size_t i = 0; i < blobs.size(); ++i)
-      groups[std::size_t(find_root(parent, int(i)))].push_back(int(i));
-
-    std::vector<TextLine> lines;
-    for (const std::vector<int>& group : groups) {
-      // One blob is a stray mark or an energy symbol; every number and name has two or more.
-      if (group.size() < 2) continue;
-      cv::Rect box = blobs[std::size_t(group[0])].box;
-      std::vector<int> heights;
-      for (int i : group) {
-        box |= blobs[std::size_t(i)].box;
-        heights.push_back(blobs[std::size_t(i)].box.height);
-      }
-      std::nth_element(heights.begin(), heights.begin() + std::ptrdiff_t(heights.size() / 2),
-                       heights.end());
-      TextLine line;
-      line.box = {box.x, box.y, box.width, box.height};
-      line.char_height = heights[heights.size() / 2];
-      line.characters = int(group.size());
-      lines.push_back(line);
     }
     std::sort(lines.begin(), lines.end(), [](const TextLine& a, const TextLine& b) {
       const int ay = a.box.y + a.box.height / 2, by = b.box.y + b.box.height / 2;

@@ -17,6 +17,11 @@ struct TextLineOptions {
   // Character heights (capitals and digits, in band pixels) that count as text.
   int min_char_height = 8;
   int max_char_height = 80;
+  // Also the lines of glyphs inside a larger region that swallowed them (white letters in a
+  // dark outline crossed by a streak of art, found as one blob with the ground between them),
+  // where no other line is. For names: in the number strip such lines were stray marks that
+  // read as short numbers (a Hitmonchan's "2", Best of Game promo 2).
+  bool find_swallowed_lines = false;
 };
 
 struct TextLine {
@@ -28,7 +33,8 @@ struct TextLine {
 // Character heights on the 1039 px canonical card (rectify_card()): names print at ~30-45 px
 // capitals (the stage line and "HP" far smaller), the number line at ~14-20 px, the copyright
 // line at ~8-10 px.
-inline constexpr TextLineOptions kTitleBandLines{.min_char_height = 14, .max_char_height = 90};
+inline constexpr TextLineOptions kTitleBandLines{
+    .min_char_height = 14, .max_char_height = 90, .find_swallowed_lines = true};
 inline constexpr TextLineOptions kNumberStripLines{.min_char_height = 9, .max_char_height = 40};
 // Tesseract's LSTM reads best with capitals ~30-40 px tall.
 inline constexpr double kOcrCharHeight = 36.0;

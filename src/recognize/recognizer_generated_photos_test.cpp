@@ -150,6 +150,9 @@ INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
 //   confidence. An ex is not a V, so its own printing, 242/191 ("SSP/EN 242/19"), is.
 // - UnownLetter: an Unown of Unseen Forces prints only its letter, read "N *"; a line without a
 //   digit held no number, and any Unown was as good as another.
+// - SwallowedName: a full-art Kahili upside down, its white outlined name crossed by a pink
+//   streak of art; the letters and the ground between them came back as one region larger than
+//   a glyph, and no name line was found.
 // - StrayLetter: a Chansey whose number went unread, and a stray "A" in the strip; a lone letter
 //   counts only beside a name, or this would be Unown A.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
@@ -167,7 +170,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                                            Case{"BadgeOnTheLine", "sm4-116", 7, 139},
                                            Case{"OtherMechanic", "sv08-242", 31, 111},
                                            Case{"UnownLetter", "exu-N", 57, 85},
-                                           Case{"StrayLetter", "sv06-187", 2026, 69}),
+                                           Case{"StrayLetter", "sv06-187", 2026, 69},
+                                           Case{"SwallowedName", "sm8-210", 31, 40}),
                          case_name);
 
 }  // namespace
