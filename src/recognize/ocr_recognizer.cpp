@@ -330,7 +330,8 @@ bool short_bare_number(std::string_view line) {
 }
 
 // A capital letter alone ("G"): an Unown's whole number, and what a stray stroke in the strip
-// reads as, so it counts only beside a name.
+// reads as, so it counts only beside a clear name. Beside junk ("(Ez)") it named an Unown by
+// its number alone.
 bool lone_letter_number(std::string_view line) {
   const std::optional<catalog::PrintedNumber> parsed = catalog::parse_number_line(line);
   return parsed && !parsed->total && parsed->number.size() == 1 &&
@@ -402,9 +403,8 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   bool have = false;
   for (const std::string& name : names) {
     for (const Strip& strip : strips) {
-      if (name.empty() &&
-          (strip.text.empty() || strip.alternative || lone_letter_number(strip.text)))
-        continue;
+      if (name.empty() && (strip.text.empty() || strip.alternative)) continue;
+      if (!clear_names_found && lone_letter_number(strip.text)) continue;
       Result<catalog::MatchResult> match = catalog.match(name, strip.text, pairing_hints);
       if (!match.ok()) return match.status();
       double confidence = match->confidence;

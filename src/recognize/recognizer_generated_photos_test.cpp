@@ -154,7 +154,9 @@ INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
 //   streak of art; the letters and the ground between them came back as one region larger than
 //   a glyph, and no name line was found.
 // - StrayLetter: a Chansey whose number went unread, and a stray "A" in the strip; a lone letter
-//   counts only beside a name, or this would be Unown A.
+//   counts only beside a clear name, or this would be Unown A.
+// - StrayLetterBesideJunk: a shiny Dracozolt V, its name read once as "(Ez)" beside a stray "Y"
+//   on the strip: that pairing named Unown Y.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TextLineTest, ReadsTheCard) {
@@ -171,6 +173,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                                            Case{"OtherMechanic", "sv08-242", 31, 111},
                                            Case{"UnownLetter", "exu-N", 57, 85},
                                            Case{"StrayLetter", "sv06-187", 2026, 69},
+                                           Case{"StrayLetterBesideJunk", "swsh4.5sv-SV045", 223,
+                                                29},
                                            Case{"SwallowedName", "sm8-210", 31, 40}),
                          case_name);
 
