@@ -322,8 +322,7 @@ constexpr double kMaxSpelledConfidence = 0.8;
 // and 4 are Pikachu, one of 122), so with a name it is a guess, never a sure answer. A
 // smeared 58/102 Pikachu read as "WHI 1 He" was Wizards promo 1 at confidence 1.0 without this.
 // The price: a vintage promo's own "4" never makes a sure answer alone.
-bool short_bare_number(std::string_view line) {
-  const std::optional<catalog::PrintedNumber> parsed = catalog::parse_number_line(line);
+bool short_bare_number(const std::optional<catalog::PrintedNumber>& parsed) {
   return parsed && !parsed->total && !parsed->number.empty() && parsed->number.size() <= 2 &&
          std::all_of(parsed->number.begin(), parsed->number.end(),
                      [](unsigned char c) { return std::isdigit(c) != 0; });
@@ -332,8 +331,7 @@ bool short_bare_number(std::string_view line) {
 // A capital letter alone ("G"): an Unown's whole number, and what a stray stroke in the strip
 // reads as, so it counts only beside a clear name. Beside junk ("(Ez)") it named an Unown by
 // its number alone.
-bool lone_letter_number(std::string_view line) {
-  const std::optional<catalog::PrintedNumber> parsed = catalog::parse_number_line(line);
+bool lone_letter_number(const std::optional<catalog::PrintedNumber>& parsed) {
   return parsed && !parsed->total && parsed->number.size() == 1 &&
          std::isalpha(static_cast<unsigned char>(parsed->number[0])) != 0;
 }
@@ -384,6 +382,14 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
     std::string text;
     double confidence = 0;
     bool alternative = false;
+    // What its number is, parsed once here rather than on every pairing with a name.
+    bool short_bare = false;
+    bool lone_letter = false;
+  };
+  auto strip_of = [](std::string line, double confidence, bool alternative) {
+    const std::optional<catalog::PrintedNumber> parsed = catalog::parse_number_line(line);
+    return Strip{std::move(line), confidence, alternative, short_bare_number(parsed),
+                 lone_letter_number(parsed)};
   };
   // The strip's lines without the copyright year, whose digits would spell numbers; the same
   // lines serve the pairings below and the spelled match after them.
@@ -393,9 +399,9 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   std::vector<Strip> strips;
   for (std::size_t i = 0; i < number_lines.size(); ++i) {
     const double confidence = text.numbers[i].confidence;
-    strips.push_back({number_lines[i], confidence, false});
+    strips.push_back(strip_of(number_lines[i], confidence, false));
     for (std::string& other : catalog::number_line_alternatives(number_lines[i]))
-      strips.push_back({std::move(other), confidence, true});
+      strips.push_back(strip_of(std::move(other), confidence, true));
   }
   strips.push_back({});
 
@@ -404,7 +410,7 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   for (const std::string& name : names) {
     for (const Strip& strip : strips) {
       if (name.empty() && (strip.text.empty() || strip.alternative)) continue;
-      if (!clear_names_found && lone_letter_number(strip.text)) continue;
+      if (!clear_names_found && strip.lone_letter) continue;
       Result<catalog::MatchResult> match = catalog.match(name, strip.text, pairing_hints);
       if (!match.ok()) return match.status();
       double confidence = match->confidence;
@@ -414,7 +420,7 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
       // printing less: "8" alone fits one of forty Ninetales by chance.
       if (!name.empty() && !strip.text.empty() && !match->candidates.empty())
         confidence *= 0.5 + 0.5 * match->candidates[0].number_score;
-      if (short_bare_number(strip.text)) confidence = std::min(confidence, kMaxSpelledConfidence);
+      if (strip.short_bare) confidence = std::min(confidence, kMaxSpelledConfidence);
       // Confidence first: a name alone scores 1.0 on each of its printings, but only its
       // confidence says that a name with a number singles one out.
       const double score = best_score(*match);

@@ -60,6 +60,22 @@ Result<Recognition> recognize(const std::vector<std::uint8_t>& jpeg) {
   return (*recognizer)->recognize(jpeg);
 }
 
+// The photo decoded, for the detector.
+image::RgbImage decoded(const Shot& shot) {
+  Result<image::RgbImage> photo = image::decode_image(shot.jpeg, {});
+  EXPECT_TRUE(photo.ok()) << photo.status().to_string();
+  return photo.ok() ? std::move(photo).value() : image::RgbImage{};
+}
+
+// The Recognizer, OCR alone, answers `card_id` for the photo.
+void expect_read_as(const Shot& shot, const char* card_id) {
+  Result<Recognition> read = recognize(shot.jpeg);
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
+  EXPECT_EQ(read->card->id, card_id);
+  EXPECT_EQ(read->source, "ocr");
+}
+
 // Intersection over union of an outline with the card's true corners.
 double overlap(const image::CardQuad& quad, const std::vector<cv::Point2f>& truth) {
   std::vector<cv::Point2f> found;
@@ -80,12 +96,11 @@ class LargerOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
   const Shot shot = shoot(GetParam());
-  ASSERT_FALSE(shot.jpeg.empty());
-  Result<image::RgbImage> photo = image::decode_image(shot.jpeg, {});
-  ASSERT_TRUE(photo.ok()) << photo.status().to_string();
+  const image::RgbImage photo = decoded(shot);
+  ASSERT_FALSE(photo.empty());
 
   // The premise: the detector's best outline is something else.
-  Result<image::CardOutlines> outlines = image::find_card_outlines(*photo);
+  Result<image::CardOutlines> outlines = image::find_card_outlines(photo);
   ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
   ASSERT_LT(overlap(outlines->card, shot.corners), 0.6);
   // The card is among the larger outlines it offers.
@@ -94,11 +109,7 @@ TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
     best = std::max(best, overlap(other, shot.corners));
   EXPECT_GE(best, 0.85) << outlines->alternatives.size() << " alternatives";
 
-  Result<Recognition> read = recognize(shot.jpeg);
-  ASSERT_TRUE(read.ok()) << read.status().to_string();
-  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
-  EXPECT_EQ(read->card->id, GetParam().card_id);
-  EXPECT_EQ(read->source, "ocr");
+  expect_read_as(shot, GetParam().card_id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Photos, LargerOutlineTest,
@@ -117,20 +128,15 @@ class WeakOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(WeakOutlineTest, ReadsTheCardAllTheSame) {
   const Shot shot = shoot(GetParam());
-  ASSERT_FALSE(shot.jpeg.empty());
-  Result<image::RgbImage> photo = image::decode_image(shot.jpeg, {});
-  ASSERT_TRUE(photo.ok()) << photo.status().to_string();
+  const image::RgbImage photo = decoded(shot);
+  ASSERT_FALSE(photo.empty());
 
   // The premise: the detector finds no card.
-  Result<image::CardOutlines> outlines = image::find_card_outlines(*photo);
+  Result<image::CardOutlines> outlines = image::find_card_outlines(photo);
   ASSERT_FALSE(outlines.ok());
   ASSERT_EQ(outlines.status().code(), StatusCode::kNotFound);
 
-  Result<Recognition> read = recognize(shot.jpeg);
-  ASSERT_TRUE(read.ok()) << read.status().to_string();
-  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
-  EXPECT_EQ(read->card->id, GetParam().card_id);
-  EXPECT_EQ(read->source, "ocr");
+  expect_read_as(shot, GetParam().card_id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
@@ -159,13 +165,7 @@ INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
 //   on the strip: that pairing named Unown Y.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
 
-TEST_P(TextLineTest, ReadsTheCard) {
-  const Shot shot = shoot(GetParam());
-  Result<Recognition> read = recognize(shot.jpeg);
-  ASSERT_TRUE(read.ok()) << read.status().to_string();
-  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
-  EXPECT_EQ(read->card->id, GetParam().card_id);
-}
+TEST_P(TextLineTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
 
 INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                          ::testing::Values(Case{"ToleratedDoubt", "sv05-169", 7, 67},
