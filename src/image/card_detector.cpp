@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <iterator>
 #include <new>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -25,6 +26,8 @@ constexpr double kOuterRatio = 0.5;
 constexpr std::size_t kMaxEdgeLines = 12;
 constexpr std::size_t kMaxLineAlternatives = 1;
 constexpr std::size_t kMaxLineQuads = 6;
+// CardDetectorOptions::rank_straight_edge_outlines: the most card-shaped this many are ranked.
+constexpr std::size_t kMaxRankedLineQuads = 24;
 
 struct Scene {
   cv::Mat rgb;  // the detection copy
@@ -422,6 +425,28 @@ Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOpt
   refined = deduplicated(std::move(refined), 0.005 * diagonal);
   std::vector<Candidate> ranked;
   for (const Quad& q : refined) ranked.push_back(score_candidate(q, probe));
+  // Straight-edge outlines (~4 ms for the lines), the most card-shaped `max` of `quads`; each
+  // costs a snap (~0.2 ms).
+  std::optional<std::vector<Quad>> edge_lines;
+  auto line_candidates = [&](auto keep, std::size_t max) {
+    if (!edge_lines) edge_lines = line_quads(line_edges, scene);
+    std::vector<Quad> quads;
+    std::copy_if(edge_lines->begin(), edge_lines->end(), std::back_inserter(quads), keep);
+    quads = deduplicated(std::move(quads), 0.015 * diagonal);
+    std::stable_sort(quads.begin(), quads.end(), more_card_shaped);
+    if (quads.size() > max) quads.resize(max);
+    std::vector<Candidate> out;
+    for (const Quad& q : quads) {
+      const Quad use = snapped(probe, q, 6, 0.0).value_or(q);
+      if (plausible(use, scene)) out.push_back(score_candidate(use, probe));
+    }
+    return out;
+  };
+  if (options.rank_straight_edge_outlines) {
+    const std::vector<Candidate> lined =
+        line_candidates([](const Quad&) { return true; }, kMaxRankedLineQuads);
+    ranked.insert(ranked.end(), lined.begin(), lined.end());
+  }
   if (ranked.empty()) {
     return Status::not_found(
         "no card-shaped quadrilateral found: outlines lost their shape "
@@ -485,17 +510,12 @@ Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOpt
     const std::size_t from = lined.size();
     // Only outlines clearly larger than the card chosen can be offered (larger_alternatives),
     // and snapping costs ~0.2 ms each: the few most card-shaped of those.
-    std::vector<Quad> quads;
-    for (const Quad& q : line_quads(line_edges, scene)) {
-      if (signed_area(q) * kLargerOutlineAreaShare >= chosen.area * image_area) quads.push_back(q);
-    }
-    quads = deduplicated(std::move(quads), 0.015 * diagonal);
-    std::stable_sort(quads.begin(), quads.end(), more_card_shaped);
-    if (quads.size() > kMaxLineQuads) quads.resize(kMaxLineQuads);
-    for (const Quad& q : quads) {
-      const Quad use = snapped(probe, q, 6, 0.0).value_or(q);
-      if (plausible(use, scene)) lined.push_back(score_candidate(use, probe));
-    }
+    const std::vector<Candidate> larger = line_candidates(
+        [&](const Quad& q) {
+          return signed_area(q) * kLargerOutlineAreaShare >= chosen.area * image_area;
+        },
+        kMaxLineQuads);
+    lined.insert(lined.end(), larger.begin(), larger.end());
     std::stable_sort(lined.begin() + std::ptrdiff_t(from), lined.end(),
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     others = larger_alternatives(lined, chosen, options.min_score, from + kMaxLineAlternatives);

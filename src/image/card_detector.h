@@ -25,6 +25,11 @@ struct CardDetectorOptions {
   double min_area_fraction = 0.03;
   // find_card_outlines: at most this many other outlines that may be the card instead.
   int max_alternatives = 2;
+  // Outlines from the photo's straight edges ranked with the others, not only offered as
+  // alternatives: they find a card whose edge no closed region follows (a dark full-art card on
+  // dark cloth), but grid lines and tiles make card-shaped quads on an empty desk too, so only
+  // for a caller that lets the reading confirm a card (Recognizer's below-the-floor pass).
+  bool rank_straight_edge_outlines = false;
 };
 
 // Finds the card's four corners in `photo` pixels, clockwise. corners[0]→corners[1] is a short

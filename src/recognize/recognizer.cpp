@@ -265,6 +265,7 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
     if (weak) {
       image::CardDetectorOptions weaker;
       weaker.min_score = m.options.read_weak_outlines_above;
+      weaker.rank_straight_edge_outlines = true;
       outlines = image::find_card_outlines(*decoded, weaker);
       if (!outlines.ok() && outlines.status().code() != StatusCode::kNotFound)
         return fail(outlines.status());
