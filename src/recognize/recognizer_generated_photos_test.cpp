@@ -118,6 +118,26 @@ INSTANTIATE_TEST_SUITE_P(Photos, LargerOutlineTest,
                                            Case{"StraightEdges", "me04-114", 31, 72}),
                          case_name);
 
+// Photos where the card's region joins things lying against it, and the region's hull is no card
+// shape: a gold-bordered full-art Team Rocket's Houndoom on noisy purple cloth, a sheet of paper
+// under its left side and a red cable touching its bottom. The region opened wider frees it.
+class AttachedThingsTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(AttachedThingsTest, FindsAndReadsTheCard) {
+  const Shot shot = shoot(GetParam());
+  const image::RgbImage photo = decoded(shot);
+  ASSERT_FALSE(photo.empty());
+
+  Result<image::CardOutlines> outlines = image::find_card_outlines(photo);
+  ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
+  EXPECT_GE(overlap(outlines->card, shot.corners), 0.9);
+
+  expect_read_as(shot, GetParam().card_id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Photos, AttachedThingsTest,
+                         ::testing::Values(Case{"PaperAndCable", "sv10-191", 223, 81}), case_name);
+
 // Photos where no outline scores the detector's floor, read on the best of those below it:
 // - OffThePhoto: a full-art Duraludon VMAX held close, its corners off the photo's sides, so
 //   its outline is cut to a squarer shape;
