@@ -231,9 +231,18 @@ bool is_letter_byte(unsigned char c) {
   return std::isalpha(c) || (c >= 0xC3 && c <= 0xC9) || c == 0xCE || c == 0xCF;
 }
 
+// "HP", or a figure: the HP ("210"), or what blur and the title band's marks leave of it ("2\",",
+// "(120)"). Left in, "Deoxys. 2\"," read as Deoxys V, clearly, and the printing's number
+// (SM164 of Deoxys) went unheard. Marks inside a figure ("3.0" of Pokégear 3.0) or before it
+// ("#1" of Blaine's Quiz #1) keep it.
 bool is_hp_or_digits(std::string_view word) {
   if (word == "HP" || word == "hp" || word == "Hp") return true;
-  return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+  constexpr std::string_view kMarks = "\"'.,;:()[]{}";
+  const std::size_t first = word.find_first_not_of(kMarks);
+  if (first == std::string_view::npos) return word.empty();
+  const std::size_t last = word.find_last_not_of(kMarks);
+  const std::string_view figure = word.substr(first, last - first + 1);
+  return std::all_of(figure.begin(), figure.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // The evolution stage label ("STAGE 1", "STAGE2") printed above or beside the name; no card

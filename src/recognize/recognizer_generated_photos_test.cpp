@@ -223,6 +223,9 @@ INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
 //   counts only beside a clear name, or this would be Unown A.
 // - StrayLetterBesideJunk: a shiny Dracozolt V, its name read once as "(Ez)" beside a stray "Y"
 //   on the strip: that pairing named Unown Y.
+// - FigureAfterTheName: a Deoxys promo whose title line read "{usd Deoxys. 2\","; the HP's
+//   remains, kept as a word, made it Deoxys V, clearly, and its number (SM164, read right) was
+//   no Deoxys V's.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TextLineTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
@@ -235,7 +238,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                                            Case{"StrayLetter", "sv06-187", 2026, 69},
                                            Case{"StrayLetterBesideJunk", "swsh4.5sv-SV045", 223,
                                                 29},
-                                           Case{"SwallowedName", "sm8-210", 31, 40}),
+                                           Case{"SwallowedName", "sm8-210", 31, 40},
+                                           Case{"FigureAfterTheName", "smp-SM164", 239, 2}),
                          case_name);
 
 }  // namespace
