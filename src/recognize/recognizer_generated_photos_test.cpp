@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <opencv2/imgproc.hpp>
+#include <ostream>
 #include <vector>
 
 #include "card_photo/catalog_reader.h"
@@ -26,6 +27,10 @@ struct Case {
   std::uint64_t set_seed;
   std::uint64_t photo;  // its number in that set
 };
+
+// How gtest names a case in test listings: by its name, not by its bytes, whose pointers change
+// from build to build (ctest's names, and --rerun-failed, would too).
+void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }
 
 struct Shot {
   std::vector<std::uint8_t> jpeg;
@@ -177,6 +182,8 @@ struct EmptyDesk {
   std::uint64_t set_seed;
   std::uint64_t photo;
 };
+
+void PrintTo(const EmptyDesk& d, std::ostream* out) { *out << d.name; }
 
 class EmptyDeskTest : public ::testing::TestWithParam<EmptyDesk> {};
 
