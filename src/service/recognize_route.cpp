@@ -152,7 +152,7 @@ Result<recognize::Recognition> recognize_within(recognize::Recognizer& recognize
 // a full queue) are plain JSON errors with their 4xx/5xx status, as without streaming; a failure
 // after it is an `error` event.
 // A place among the MAX_STREAMS open streams, given back when its last owner lets go (the
-// response's content provider, once the stream is over).
+// response's content provider, as it writes the stream's last event, or when it is dropped).
 class StreamSlot {
  public:
   explicit StreamSlot(std::shared_ptr<std::atomic<int>> open) : open_(std::move(open)) {}
@@ -261,6 +261,10 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
               frame = wire::server_sent_event("price", body);
               if (!sink.write(frame.data(), frame.size())) return false;
             }
+            // The place among MAX_STREAMS is free once the last event is out, not when the
+            // server gets round to dropping this provider: a client that opens its next stream
+            // on reading the last event found it still taken (503) on a busy machine.
+            slot.reset();
             sink.done();
             return true;
           }
@@ -269,6 +273,7 @@ void stream_recognition(recognize::Recognizer& recognizer, std::span<const std::
             const std::string frame =
                 "event: error\ndata: " + error_body(deadlines.expired(), id) + "\n\n";
             sink.write(frame.data(), frame.size());
+            slot.reset();
             sink.done();
             return true;
           }
