@@ -416,6 +416,7 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
 
   Reading best;
   bool have = false;
+  bool best_number_guessed = false;  // its number a short bare one: a guess (short_bare_number)
   for (const std::string& name : names) {
     for (const Strip& strip : strips) {
       if (name.empty() && (strip.text.empty() || strip.alternative)) continue;
@@ -440,6 +441,7 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
         best.name_line = name;
         best.number_line = strip.text;
         best.number_confidence = strip.confidence;
+        best_number_guessed = strip.short_bare;
         have = true;
       }
     }
@@ -483,8 +485,11 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
     return best;
   const double confidence = std::min(kMaxSpelledConfidence, printed_best->confidence);
   // A name-only answer saw less than this ranking, which holds its cards too: it yields even
-  // to a less sure answer. One paired with some number yields only to a surer one.
-  if (!best.number_line.empty() && confidence <= best.confidence) return best;
+  // to a less sure answer. One paired with some number yields only to a surer one, unless that
+  // number was a short bare one, a guess: a copyright's "96, 98, 99" misread "($5, $8.39)" made
+  // a Fossil Lapras, whose attacks and "/62" were read, McDonald's Lapras 5.
+  if (!best.number_line.empty() && !best_number_guessed && confidence <= best.confidence)
+    return best;
   const auto line = std::find(number_lines.begin(), number_lines.end(), printed_best->number_line);
   best.number_confidence = line != number_lines.end()
                                ? text.numbers[std::size_t(line - number_lines.begin())].confidence

@@ -230,6 +230,9 @@ INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
 //   counts only beside a clear name, or this would be Unown A.
 // - StrayLetterBesideJunk: a shiny Dracozolt V, its name read once as "(Ez)" beside a stray "Y"
 //   on the strip: that pairing named Unown Y.
+// - GuessedNumberYields: a Fossil Lapras, its number line read "EPS /62 &" and its attacks
+//   right, while the copyright's "96, 98, 99" read "($5, $8.39)": that "5", a short bare number
+//   and so a guess, made it McDonald's Lapras 5, ahead of what the attacks and the total told.
 // - FigureAfterTheName: a Deoxys promo whose title line read "{usd Deoxys. 2\","; the HP's
 //   remains, kept as a word, made it Deoxys V, clearly, and its number (SM164, read right) was
 //   no Deoxys V's.
@@ -246,7 +249,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                                            Case{"StrayLetterBesideJunk", "swsh4.5sv-SV045", 223,
                                                 29},
                                            Case{"SwallowedName", "sm8-210", 31, 40},
-                                           Case{"FigureAfterTheName", "smp-SM164", 239, 2}),
+                                           Case{"FigureAfterTheName", "smp-SM164", 239, 2},
+                                           Case{"GuessedNumberYields", "base3-25", 239, 25}),
                          case_name);
 
 }  // namespace
