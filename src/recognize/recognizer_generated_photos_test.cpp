@@ -37,19 +37,39 @@ struct Shot {
   std::vector<cv::Point2f> corners;  // the card's, in photo pixels
 };
 
-Shot shoot(const Case& c) {
+// The photo generator over the project's catalog, as `cardmint-photos` opens it, and the scene
+// options of its sets here.
+// (Null members where opening failed, with a test failure recorded.)
+struct Generator {
+  std::unique_ptr<cp::Catalog> catalog;  // held in place: the generator refers to it
+  std::unique_ptr<cp::PhotoGenerator> photos;
+  cp::SceneOptions options;
+};
+
+Generator open_generator() {
+  Generator g;
+  g.options.max_jpeg_quality = 60;
   Result<cp::Catalog> catalog = cp::read_catalog(CARDMINT_CATALOG_DIR);
   EXPECT_TRUE(catalog.ok()) << catalog.status().to_string();
-  Result<std::unique_ptr<cp::PhotoGenerator>> generator =
-      cp::PhotoGenerator::open(*catalog, cp::FontPool::kAll);
-  EXPECT_TRUE(generator.ok()) << generator.status().to_string();
-  const cp::CatalogCard* card = catalog->find_card(c.card_id);
+  if (!catalog.ok()) return g;
+  g.catalog = std::make_unique<cp::Catalog>(std::move(catalog).value());
+  Result<std::unique_ptr<cp::PhotoGenerator>> photos =
+      cp::PhotoGenerator::open(*g.catalog, cp::FontPool::kAll);
+  EXPECT_TRUE(photos.ok()) << photos.status().to_string();
+  if (photos.ok()) g.photos = std::move(photos).value();
+  return g;
+}
+
+Shot shoot(const Case& c) {
+  const Generator g = open_generator();
+  if (!g.photos) return {};
+  const cp::CatalogCard* card = g.catalog->find_card(c.card_id);
   EXPECT_NE(card, nullptr);
-  cp::SceneOptions options;
-  options.max_jpeg_quality = 60;
+  if (card == nullptr) return {};
   Result<cp::GeneratedPhoto> photo =
-      (*generator)->card_photo(*card, cp::photo_seed(c.set_seed, c.photo), options);
+      g.photos->card_photo(*card, cp::photo_seed(c.set_seed, c.photo), g.options);
   EXPECT_TRUE(photo.ok()) << photo.status().to_string();
+  if (!photo.ok()) return {};
   Shot shot;
   shot.jpeg = photo->photo.jpeg;
   for (const cv::Point2d& p : photo->photo.truth.corners)
@@ -65,11 +85,12 @@ Result<Recognition> recognize(const std::vector<std::uint8_t>& jpeg) {
   return (*recognizer)->recognize(jpeg);
 }
 
-// The photo decoded, for the detector.
-image::RgbImage decoded(const Shot& shot) {
+// The detector's outlines on the photo (an empty photo, one that did not decode, has none).
+Result<image::CardOutlines> outlines_in(const Shot& shot) {
   Result<image::RgbImage> photo = image::decode_image(shot.jpeg, {});
   EXPECT_TRUE(photo.ok()) << photo.status().to_string();
-  return photo.ok() ? std::move(photo).value() : image::RgbImage{};
+  if (!photo.ok()) return photo.status();
+  return image::find_card_outlines(*photo);
 }
 
 // The Recognizer, OCR alone, answers `card_id` for the photo.
@@ -95,17 +116,18 @@ double overlap(const image::CardQuad& quad, const std::vector<cv::Point2f>& trut
 // a grid mat below a sleeved card (Mega Gengar ex), the lower part of an upside-down full-art
 // Surfing Beach whose top fades into a dark desk (found from its straight edges alone). The
 // larger outlines it offers are read too.
-std::string case_name(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
+template <class Param>
+std::string case_name(const ::testing::TestParamInfo<Param>& info) {
+  return info.param.name;
+}
 
 class LargerOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LargerOutlineTest, ReadsTheCardWhenTheBestOutlineIsNotIt) {
   const Shot shot = shoot(GetParam());
-  const image::RgbImage photo = decoded(shot);
-  ASSERT_FALSE(photo.empty());
 
   // The premise: the detector's best outline is something else.
-  Result<image::CardOutlines> outlines = image::find_card_outlines(photo);
+  Result<image::CardOutlines> outlines = outlines_in(shot);
   ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
   ASSERT_LT(overlap(outlines->card, shot.corners), 0.6);
   // The card is among the larger outlines it offers.
@@ -121,7 +143,7 @@ INSTANTIATE_TEST_SUITE_P(Photos, LargerOutlineTest,
                          ::testing::Values(Case{"ArtBoxTaken", "sv10-038", 7, 118},
                                            Case{"DeskTileTaken", "me02.5-269", 7, 51},
                                            Case{"StraightEdges", "me04-114", 31, 72}),
-                         case_name);
+                         case_name<Case>);
 
 // Photos where the card's region joins things lying against it, and the region's hull is no card
 // shape: a gold-bordered full-art Team Rocket's Houndoom on noisy purple cloth, a sheet of paper
@@ -130,10 +152,7 @@ class AttachedThingsTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(AttachedThingsTest, FindsAndReadsTheCard) {
   const Shot shot = shoot(GetParam());
-  const image::RgbImage photo = decoded(shot);
-  ASSERT_FALSE(photo.empty());
-
-  Result<image::CardOutlines> outlines = image::find_card_outlines(photo);
+  Result<image::CardOutlines> outlines = outlines_in(shot);
   ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
   EXPECT_GE(overlap(outlines->card, shot.corners), 0.9);
 
@@ -141,7 +160,8 @@ TEST_P(AttachedThingsTest, FindsAndReadsTheCard) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Photos, AttachedThingsTest,
-                         ::testing::Values(Case{"PaperAndCable", "sv10-191", 223, 81}), case_name);
+                         ::testing::Values(Case{"PaperAndCable", "sv10-191", 223, 81}),
+                         case_name<Case>);
 
 // Photos where no outline scores the detector's floor, read on the best of those below it:
 // - OffThePhoto: a full-art Duraludon VMAX held close, its corners off the photo's sides, so
@@ -156,11 +176,10 @@ class WeakOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(WeakOutlineTest, ReadsTheCardAllTheSame) {
   const Shot shot = shoot(GetParam());
-  const image::RgbImage photo = decoded(shot);
-  ASSERT_FALSE(photo.empty());
+  ASSERT_FALSE(shot.jpeg.empty());
 
   // The premise: the detector finds no card.
-  Result<image::CardOutlines> outlines = image::find_card_outlines(photo);
+  Result<image::CardOutlines> outlines = outlines_in(shot);
   ASSERT_FALSE(outlines.ok());
   ASSERT_EQ(outlines.status().code(), StatusCode::kNotFound);
 
@@ -172,7 +191,7 @@ INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
                                            Case{"FaintEdges", "me03-111", 83, 125},
                                            Case{"GlareOnTheEdge", "sv02-229", 57, 145},
                                            Case{"DarkCardDarkCloth", "sv04-206", 211, 13}),
-                         case_name);
+                         case_name<Case>);
 
 // Desks with no card, photo n of `cardmint-photos --count 0 --no-card 80 --seed S
 // --max-jpeg-quality 60`, where an outline below the detector's floor read as a card at 0.40
@@ -188,15 +207,10 @@ void PrintTo(const EmptyDesk& d, std::ostream* out) { *out << d.name; }
 class EmptyDeskTest : public ::testing::TestWithParam<EmptyDesk> {};
 
 TEST_P(EmptyDeskTest, AnswersNoCard) {
-  Result<cp::Catalog> catalog = cp::read_catalog(CARDMINT_CATALOG_DIR);
-  ASSERT_TRUE(catalog.ok()) << catalog.status().to_string();
-  Result<std::unique_ptr<cp::PhotoGenerator>> generator =
-      cp::PhotoGenerator::open(*catalog, cp::FontPool::kAll);
-  ASSERT_TRUE(generator.ok()) << generator.status().to_string();
-  cp::SceneOptions options;
-  options.max_jpeg_quality = 60;
+  const Generator g = open_generator();
+  ASSERT_NE(g.photos, nullptr);
   Result<cp::GeneratedPhoto> photo =
-      (*generator)->empty_photo(cp::photo_seed(GetParam().set_seed, GetParam().photo), options);
+      g.photos->empty_photo(cp::photo_seed(GetParam().set_seed, GetParam().photo), g.options);
   ASSERT_TRUE(photo.ok()) << photo.status().to_string();
 
   Result<Recognition> read = recognize(photo->photo.jpeg);
@@ -208,9 +222,7 @@ TEST_P(EmptyDeskTest, AnswersNoCard) {
 INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
                          ::testing::Values(EmptyDesk{"GridMat", 401, 79},
                                            EmptyDesk{"JunkRead", 409, 14}),
-                         [](const ::testing::TestParamInfo<EmptyDesk>& info) {
-                           return std::string(info.param.name);
-                         });
+                         case_name<EmptyDesk>);
 
 // Photos whose name or number line the recognizer once misread:
 // - ToleratedDoubt: white letters in a dark outline over full-art artwork. Tesseract reads
@@ -251,7 +263,7 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                                            Case{"SwallowedName", "sm8-210", 31, 40},
                                            Case{"FigureAfterTheName", "smp-SM164", 239, 2},
                                            Case{"GuessedNumberYields", "base3-25", 239, 25}),
-                         case_name);
+                         case_name<Case>);
 
 }  // namespace
 }  // namespace cardmint::recognize
