@@ -3,7 +3,7 @@
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PACKAGES=(
-  build-essential cmake git pkg-config ca-certificates curl openssl
+  build-essential cmake ccache git pkg-config ca-certificates curl openssl
   libopencv-dev libopencv-contrib-dev libjpeg62-turbo-dev
   libtesseract-dev tesseract-ocr tesseract-ocr-eng libleptonica-dev libfreetype-dev zlib1g-dev
   libsqlite3-dev sqlite3 libhiredis-dev libxxhash-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev

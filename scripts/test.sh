@@ -16,7 +16,8 @@ echo "== configure without tests"
 CARDMINT_CONFIGURE_ONLY=1 "$here/scripts/build.sh" "$here/build-notests" -DCARDMINT_BUILD_TESTS=OFF \
   > /dev/null
 
-asan=$("$here/scripts/build.sh" "$here/build-asan" -DCARDMINT_SANITIZE=ON)
+# Only the unit tests run sanitized, so only they are built (target unit_tests).
+asan=$(CARDMINT_BUILD_TARGET=unit_tests "$here/scripts/build.sh" "$here/build-asan" -DCARDMINT_SANITIZE=ON)
 echo "== unit tests under ASan+UBSan ($asan)"
 # LeakSanitizer stays on; llama.cpp's static globals are freed at exit.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
