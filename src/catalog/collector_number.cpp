@@ -486,6 +486,25 @@ std::vector<std::string> number_line_alternatives(std::string_view line) {
         std::string(line.substr(slash + 1, prefix_size)) + number +
         std::string(line.substr(slash)));
   }
+  // "1114/1479": numbers and totals print at most three digits, so a fourth at the outer end of
+  // either is a mark beside the number read as a digit (a set symbol as "1", a rarity dot as
+  // "9"): that digit dropped ("114/147").
+  for (const std::string& base : {std::string(line), mapped}) {
+    for (size_t slash = base.find('/'); slash != std::string::npos;
+         slash = base.find('/', slash + 1)) {
+      size_t begin = slash;
+      while (begin > 0 && is_digit(base[begin - 1])) --begin;
+      size_t end = slash + 1;
+      while (end < base.size() && is_digit(base[end])) ++end;
+      const bool long_number = slash - begin == 4, long_total = end - (slash + 1) == 4;
+      if (!long_number && !long_total) continue;
+      const size_t keep_from = begin + (long_number ? 1 : 0);
+      const size_t keep_to = end - (long_total ? 1 : 0);
+      std::string trimmed =
+          base.substr(0, begin) + base.substr(keep_from, keep_to - keep_from) + base.substr(end);
+      add(std::move(trimmed));
+    }
+  }
   if (line.find('/') == std::string_view::npos) {
     for (const std::string& base : {std::string(line), mapped}) {
       for (size_t begin = 0; begin < base.size();) {

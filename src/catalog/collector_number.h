@@ -73,7 +73,9 @@ std::optional<PrintedNumber> parse_number_line(std::string_view line);
 //  - letters that OCR confuses with digits, turned into the digits, in every token that holds a
 //    digit or a slash ("ZA/1OZ" → "24/102", "S8/1O2" → "58/102");
 //  - a slash put back between a subset number and its total ("TG19TG30" → "TG19/TG30");
-//  - a promo number whose prefix was read as digits ("Xx5W5H25/7" → "SWSH257"); and
+//  - a promo number whose prefix was read as digits ("Xx5W5H25/7" → "SWSH257");
+//  - a number or total of four digits without the fourth at its outer end ("1114/1479" →
+//    "114/147"): a mark beside the number read as a digit; and
 //  - for a run of 3 to 6 digits with no slash in its line, the run split by a slash at each place
 //    ("2147" → "2/147", "21/47", "214/7"): small print often loses its slash.
 // The line itself is not among them; no duplicates.

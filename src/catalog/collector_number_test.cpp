@@ -236,6 +236,20 @@ TEST(NumberLineAlternatives, SplitsADigitRunThatLostItsSlash) {
   EXPECT_TRUE(number_line_alternatives("Illus. Ken Sugimori").empty());
 }
 
+TEST(NumberLineAlternatives, DropsAFourthDigitAtTheOuterEnds) {
+  // Seen on a generated Escape Rope (114/147): its set symbol read as a "1", the rarity dot as "9".
+  const std::vector<std::string> both = number_line_alternatives("(2) 1114/1479");
+  ASSERT_NE(std::find(both.begin(), both.end(), "(2) 114/147"), both.end());
+  EXPECT_EQ(parse_number_line("(2) 114/147")->number, "114");
+  const std::vector<std::string> number = number_line_alternatives("1058/102 @");
+  EXPECT_NE(std::find(number.begin(), number.end(), "058/102 @"), number.end());
+  const std::vector<std::string> total = number_line_alternatives("58/1029");
+  EXPECT_NE(std::find(total.begin(), total.end(), "58/102"), total.end());
+  // Three digits are a number as printed: nothing is dropped from them.
+  for (const std::string& a : number_line_alternatives("114/147")) EXPECT_NE(a, "14/147");
+  for (const std::string& a : number_line_alternatives("114/147")) EXPECT_NE(a, "114/14");
+}
+
 TEST(NumberLineAlternatives, PutsBackTheSlashBetweenSubsetNumberAndTotal) {
   const std::vector<std::string> alternatives = number_line_alternatives("iT TG19TG30 oy");
   ASSERT_NE(std::find(alternatives.begin(), alternatives.end(), "iT TG19/TG30 oy"),
