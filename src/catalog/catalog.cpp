@@ -50,19 +50,32 @@ double seen_fit(double prior, double log_ratio) {
 
 // The foil readings' likelihood under the card's printing `f`, relative to the likeliest finish,
 // in (0, 1]. The readings' log-likelihoods are for a framed card; foil on a full-art card says
-// nothing of its printing, so the card's chance of a full-art print explains any finish alike.
-double finish_likelihood(const IndexedCard& c, const std::array<double, 4>& ll, size_t f) {
+// nothing of its printing, so `full_art`, the card's chance of a full-art print
+// (full_art_given_layout), explains any finish alike.
+double finish_likelihood(const std::array<double, 4>& ll, size_t f, double full_art) {
   const double best = *std::max_element(ll.begin(), ll.end());
-  return c.full_art + (1.0 - c.full_art) * std::exp(ll[f] - best);
+  return full_art + (1.0 - full_art) * std::exp(ll[f] - best);
 }
 
 // finish_likelihood() summed over the card's printings.
-double printings_likelihood(const IndexedCard& c, const std::array<double, 4>& ll) {
+double printings_likelihood(const IndexedCard& c, const std::array<double, 4>& ll,
+                            double full_art) {
   double total = 0.0;
   for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
-    if (c.finishes & (1u << f)) total += finish_likelihood(c, ll, f);
+    if (c.finishes & (1u << f)) total += finish_likelihood(ll, f, full_art);
   }
   return total;
+}
+
+// The card's chance of being a full-art print after the layout reading, for weighing the foil
+// reading: foil over a whole frameless card reads as a reverse holo's for a framed card, yet it
+// is what a full-art print shows. With the chance before that reading, a card rarely printed
+// full-art would lose on the layout and gain on the foil for one cause, and its reverse printing
+// gain on a holo-only card's though neither is likely framed.
+double full_art_given_layout(const IndexedCard& c, const MatchHints& hints) {
+  if (!hints.full_art_log_ratio) return c.full_art;
+  const double ratio = std::exp(std::clamp(*hints.full_art_log_ratio, -20.0, 20.0));
+  return c.full_art * ratio / (c.full_art * ratio + 1.0 - c.full_art);
 }
 
 // How well the card explains what the photo shows of its printing, in (0, 1]: its printings,
@@ -71,9 +84,10 @@ double printings_likelihood(const IndexedCard& c, const std::array<double, 4>& l
 double printing_fit(const IndexedCard& c, const MatchHints& hints) {
   double fit = 1.0;
   const int printings = std::popcount(c.finishes);
-  if (hints.finish_log_likelihood && printings > 0)
-    fit *= weighed(printings_likelihood(c, *hints.finish_log_likelihood) / printings);
   if (hints.full_art_log_ratio) fit *= weighed(seen_fit(c.full_art, *hints.full_art_log_ratio));
+  const double full_art = full_art_given_layout(c, hints);
+  if (hints.finish_log_likelihood && printings > 0)
+    fit *= weighed(printings_likelihood(c, *hints.finish_log_likelihood, full_art) / printings);
   if (hints.silver_border_log_ratio)
     fit *= weighed(seen_fit(c.silver_border ? 1.0 : 0.0, *hints.silver_border_log_ratio));
   return fit;
@@ -85,7 +99,9 @@ double finish_confidence(const IndexedCard& c, Finish finish, const MatchHints& 
   if (printings <= 1 || (hints.finish && *hints.finish == finish)) return 1.0;
   if (!hints.finish_log_likelihood) return 1.0 / printings;
   const std::array<double, 4>& ll = *hints.finish_log_likelihood;
-  return finish_likelihood(c, ll, static_cast<size_t>(finish)) / printings_likelihood(c, ll);
+  const double full_art = full_art_given_layout(c, hints);
+  return finish_likelihood(ll, static_cast<size_t>(finish), full_art) /
+         printings_likelihood(c, ll, full_art);
 }
 
 MatchIndex::RankOptions rank_options_for(const MatchHints& hints) {
@@ -281,7 +297,8 @@ struct Catalog::Impl {
         const Finish finish = kAllFinishes[f];
         const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
         const double ll = hints.finish_log_likelihood
-                              ? std::log(finish_likelihood(c, *hints.finish_log_likelihood, f))
+                              ? std::log(finish_likelihood(*hints.finish_log_likelihood, f,
+                                                           full_art_given_layout(c, hints)))
                               : 0.0;
         const double order = i < prior_ranked ? best : ranked[i].score;
         picks.push_back({&ranked[i], finish, ranked[i].score * factor, order * factor, ll});

@@ -599,6 +599,30 @@ TEST_F(RealCatalogTest, FoilReadingsSayNothingAgainstAFullArtCard) {
   EXPECT_EQ(framed->finish, Finish::kReverseHolo);
 }
 
+TEST_F(RealCatalogTest, FoilOverAFramelessCardIsWeighedAsAFullArtPrintsFirst) {
+  // Glaceon: sv06-054 (an uncommon: normal, reverse holo) and svp-171 (a promo, holo only), both
+  // rarely printed full-art. Foil over a whole frameless card reads as a reverse holo's would on
+  // a framed card, but the layout read says the card is full-art, and a full-art print explains
+  // any foil: the reverse printing must not gain on the holo-only card for it (dev set 0091).
+  auto score_of = [](const MatchResult& m, std::string_view id) {
+    for (const MatchCandidate& c : m.candidates)
+      if (c.card.id == id) return c.score;
+    return 0.0;
+  };
+  MatchHints frameless;
+  frameless.top_k = 100;
+  frameless.finish_log_likelihood = std::array<double, 4>{0.0, -10.4, 9.9, -6.0};
+  frameless.full_art_log_ratio = 4.66;
+  const MatchResult seen = must_match("Glaceon", "", frameless);
+  ASSERT_GT(score_of(seen, "sv06-054"), 0.0);
+  EXPECT_GT(score_of(seen, "svp-171"), 0.98 * score_of(seen, "sv06-054"));
+  // On a framed card the same foil is a reverse holo's, and the holo-only card explains it worse.
+  MatchHints framed = frameless;
+  framed.full_art_log_ratio = -5.2;
+  const MatchResult seen_framed = must_match("Glaceon", "", framed);
+  EXPECT_LT(score_of(seen_framed, "svp-171"), 0.96 * score_of(seen_framed, "sv06-054"));
+}
+
 TEST_F(RealCatalogTest, LayoutSeenPicksAmongANamesCardsWhenTheNumberIsNotRead) {
   // Giant Bomb: sm11-196 (framed) and sm11-251 (a secret rare, printed full-art).
   MatchHints full_art;

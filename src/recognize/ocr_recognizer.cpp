@@ -501,6 +501,18 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   return best;
 }
 
+// Whether `a` is the better reading of the card than `b`. One whose name reads as a catalog name
+// outranks one whose name does not, unless that one is settled: junk read off the card turned
+// upside down ("ema") matches a name with few printings (Emma) surer than a sure name with many
+// printings (Greninja ex) whose number was not read.
+bool surer(const Reading& a, const Reading& b) {
+  if (a.name_clear != b.name_clear) {
+    const Reading& unclear = a.name_clear ? b : a;
+    if (unclear.confidence < kClearNameScore) return a.name_clear;
+  }
+  return a.confidence > b.confidence;
+}
+
 // Whether `reading` is sure enough to stop reading the card.
 bool settled(const Result<Reading>& reading, double reread_below) {
   return !reading.ok() || reading->confidence >= reread_below;
@@ -575,7 +587,7 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
     Result<Reading> other =
         read_and_match(catalog_, **reader, *turned, hints, options_.reread_below);
     if (!other.ok()) return other.status();
-    if (other->confidence > reading->confidence) reading = std::move(other);
+    if (surer(*other, *reading)) reading = std::move(other);
   }
   out.timings.ocr_ms = ms_since(start);
 

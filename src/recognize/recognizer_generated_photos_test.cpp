@@ -265,5 +265,26 @@ INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
                                            Case{"GuessedNumberYields", "base3-25", 239, 25}),
                          case_name<Case>);
 
+// Photos where the reading to trust, or the printing the photo shows, was weighed wrongly:
+// - UpsideDownJunkName: a Greninja ex promo, its name read clearly but its number not, so its
+//   printings split the confidence; read turned upside down too (its layout cues were unsure),
+//   the text gave junk, "ema", which as Emma (two cards) was surer once the foil below was
+//   weighed so. A reading whose name is a catalog name now outranks one whose name is not,
+//   unless that one is settled.
+// - UpsideDownJunkNameFullArt: the same with a full-art Larvitar, read "west" (Jett) upside down.
+// - FramelessFoil: a full-art Glaceon promo (holo only) with foil over the whole card, its number
+//   unread. The foil reads as a reverse holo's for a framed card, which made Glaceon's uncommon
+//   (normal, reverse holo) the answer, though the layout read said full-art: the foil is now
+//   weighed with the card's chance of a full-art print after that reading.
+class ReadingChoiceTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ReadingChoiceTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
+
+INSTANTIATE_TEST_SUITE_P(Photos, ReadingChoiceTest,
+                         ::testing::Values(Case{"UpsideDownJunkName", "svp-132", 2026, 98},
+                                           Case{"UpsideDownJunkNameFullArt", "sv03-203", 57, 94},
+                                           Case{"FramelessFoil", "svp-171", 2026, 91}),
+                         case_name<Case>);
+
 }  // namespace
 }  // namespace cardmint::recognize
