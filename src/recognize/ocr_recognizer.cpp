@@ -256,13 +256,32 @@ bool is_stage_label(const std::string& word) {
   return true;
 }
 
+// A Trainer's or Energy's kind, printed in capitals on the title line ("SUPPORTER", "ITEM"):
+// read as a name line of its own, "STADIUM" is clearly Drake's Stadium (a name read without its
+// owner) and "ITEM" Inteleon beside a stray "2". Capitals: names print "Stadium" and "Energy"
+// in title case ("Drake's Stadium", "Fairy Energy"); OCR mixes the case of small capitals
+// ("suPPORTER"), so half the letters will do.
+bool is_kind_label(const std::string& word) {
+  static constexpr std::string_view kLabels[] = {"item", "supporter", "stadium",
+                                                 "tool", "trainer",   "energy"};
+  std::string letters;
+  int capitals = 0;
+  for (const char c : word) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) continue;
+    capitals += std::isupper(static_cast<unsigned char>(c)) ? 1 : 0;
+    letters += char(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (2 * capitals < int(letters.size())) return false;
+  return std::find(std::begin(kLabels), std::end(kLabels), letters) != std::end(kLabels);
+}
+
 // A name line without the HP value and "HP" that can share its line on some layouts, nor the
-// stage label that can share it on others.
+// stage label or the kind label that can share it on others.
 std::string name_without_hp(const std::string& line) {
   std::string name;
   std::istringstream words(line);
   for (std::string word; words >> word;) {
-    if (is_hp_or_digits(word) || is_stage_label(word)) continue;
+    if (is_hp_or_digits(word) || is_stage_label(word) || is_kind_label(word)) continue;
     if (!name.empty()) name += ' ';
     name += word;
   }

@@ -245,6 +245,12 @@ INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
 // - GuessedNumberYields: a Fossil Lapras, its number line read "EPS /62 &" and its attacks
 //   right, while the copyright's "96, 98, 99" read "($5, $8.39)": that "5", a short bare number
 //   and so a guess, made it McDonald's Lapras 5, ahead of what the attacks and the total told.
+// - KindLabel: a full-art Gapejaw Bog whose "STADIUM" label read as a line of its own, and as a
+//   name read without its owner (Drake's Stadium, Glacia's Stadium), clearly; the misread name
+//   ("Cepgkw Bog") counted only as a guess beside it, and "STADIUM" with a stray "1" was
+//   Meganium promo 1.
+// - KindLabelOnTheLine: Café Master (a full-art Trainer Gallery supporter), read "SUPPORTER:" on
+//   a line of its own and "Gafe}Master SUPPOR®" on another.
 // - FigureAfterTheName: a Deoxys promo whose title line read "{usd Deoxys. 2\","; the HP's
 //   remains, kept as a word, made it Deoxys V, clearly, and its number (SM164, read right) was
 //   no Deoxys V's.
@@ -252,18 +258,17 @@ class TextLineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TextLineTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
 
-INSTANTIATE_TEST_SUITE_P(Photos, TextLineTest,
-                         ::testing::Values(Case{"ToleratedDoubt", "sv05-169", 7, 67},
-                                           Case{"BadgeOnTheLine", "sm4-116", 7, 139},
-                                           Case{"OtherMechanic", "sv08-242", 31, 111},
-                                           Case{"UnownLetter", "exu-N", 57, 85},
-                                           Case{"StrayLetter", "sv06-187", 2026, 69},
-                                           Case{"StrayLetterBesideJunk", "swsh4.5sv-SV045", 223,
-                                                29},
-                                           Case{"SwallowedName", "sm8-210", 31, 40},
-                                           Case{"FigureAfterTheName", "smp-SM164", 239, 2},
-                                           Case{"GuessedNumberYields", "base3-25", 239, 25}),
-                         case_name<Case>);
+INSTANTIATE_TEST_SUITE_P(
+    Photos, TextLineTest,
+    ::testing::Values(
+        Case{"ToleratedDoubt", "sv05-169", 7, 67}, Case{"BadgeOnTheLine", "sm4-116", 7, 139},
+        Case{"OtherMechanic", "sv08-242", 31, 111}, Case{"UnownLetter", "exu-N", 57, 85},
+        Case{"StrayLetter", "sv06-187", 2026, 69},
+        Case{"StrayLetterBesideJunk", "swsh4.5sv-SV045", 223, 29},
+        Case{"SwallowedName", "sm8-210", 31, 40}, Case{"FigureAfterTheName", "smp-SM164", 239, 2},
+        Case{"GuessedNumberYields", "base3-25", 239, 25}, Case{"KindLabel", "swsh12-213", 311, 126},
+        Case{"KindLabelOnTheLine", "swsh9tg-TG25", 307, 120}),
+    case_name<Case>);
 
 // Photos where the reading to trust, or the printing the photo shows, was weighed wrongly:
 // - UpsideDownJunkName: a Greninja ex promo, its name read clearly but its number not, so its
