@@ -332,7 +332,7 @@ double best_score(const catalog::MatchResult& m) {
 // cannot tell the card's printings in different sets apart.
 constexpr double kNumberOnlyFactor = 0.6;
 constexpr double kNameOnlyFactor = 0.8;
-constexpr long kMinNameLetters = 2;
+constexpr long kMinNameLetters = 3;
 // A name read this close to a catalog name (card_name.h's 0..1 similarity) is taken as read.
 constexpr double kClearNameScore = 0.85;
 // The rest of what was read (catalog.h's match_printed_text) picks a sure name's printing when
@@ -380,8 +380,10 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
   };
   for (const ocr::OcrLine& line : text.names) {
     std::string name = name_without_hp(line.text);
-    // A stray mark or frame edge reads as "|" or "©", and must not count as a name. The one
-    // single-letter name (the Supporter "N") is then found by its number alone.
+    // A stray mark or frame edge reads as "|" or "©", and a smear as two letters ("Sy", "ae"),
+    // which must not count as a name: two letters are within an edit or two of a dozen names,
+    // and "Sy" with a digit of the number misread made Sylveon of a Polteageist V. The only
+    // names that short, the Supporters N and AZ, are then found by their numbers alone.
     const auto letters = std::count_if(name.begin(), name.end(), is_letter_byte);
     if (letters < kMinNameLetters) continue;
     // A line with words Tesseract doubted counts only as a clear name: as a guess it is mostly

@@ -251,6 +251,9 @@ INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
 //   Meganium promo 1.
 // - KindLabelOnTheLine: Café Master (a full-art Trainer Gallery supporter), read "SUPPORTER:" on
 //   a line of its own and "Gafe}Master SUPPOR®" on another.
+// - TwoLetterName: a full-art Polteageist V promo, its number read right ("SWSH021|") and its
+//   name not, but for a smear read "Sy"; as a name, with the "|" read as a "1", that was
+//   Sylveon, SWSH211.
 // - FigureAfterTheName: a Deoxys promo whose title line read "{usd Deoxys. 2\","; the HP's
 //   remains, kept as a word, made it Deoxys V, clearly, and its number (SM164, read right) was
 //   no Deoxys V's.
@@ -267,7 +270,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"StrayLetterBesideJunk", "swsh4.5sv-SV045", 223, 29},
         Case{"SwallowedName", "sm8-210", 31, 40}, Case{"FigureAfterTheName", "smp-SM164", 239, 2},
         Case{"GuessedNumberYields", "base3-25", 239, 25}, Case{"KindLabel", "swsh12-213", 311, 126},
-        Case{"KindLabelOnTheLine", "swsh9tg-TG25", 307, 120}),
+        Case{"KindLabelOnTheLine", "swsh9tg-TG25", 307, 120},
+        Case{"TwoLetterName", "swshp-SWSH021", 311, 95}),
     case_name<Case>);
 
 // Photos where the reading to trust, or the printing the photo shows, was weighed wrongly:
