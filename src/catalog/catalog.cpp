@@ -41,10 +41,13 @@ constexpr double kPriorReach = 0.03;
 // readings can be fooled, and must not outvote a name and number read.
 double weighed(double fit) { return 1.0 - (1.0 - kFinishMismatch) * (1.0 - fit); }
 
+// A reading's log P(seen | A) / P(seen | B) as the ratio, kept within what a double holds.
+double ratio_of(double log_ratio) { return std::exp(std::clamp(log_ratio, -20.0, 20.0)); }
+
 // For a reading given as log P(seen | A) / P(seen | B), and a card that is A with chance `prior`:
 // P(seen | card) over the better of P(seen | A) and P(seen | B), in (0, 1].
 double seen_fit(double prior, double log_ratio) {
-  const double ratio = std::exp(std::clamp(log_ratio, -20.0, 20.0));
+  const double ratio = ratio_of(log_ratio);
   return (prior * ratio + (1.0 - prior)) / std::max(ratio, 1.0);
 }
 
@@ -74,7 +77,7 @@ double printings_likelihood(const IndexedCard& c, const std::array<double, 4>& l
 // gain on a holo-only card's though neither is likely framed.
 double full_art_given_layout(const IndexedCard& c, const MatchHints& hints) {
   if (!hints.full_art_log_ratio) return c.full_art;
-  const double ratio = std::exp(std::clamp(*hints.full_art_log_ratio, -20.0, 20.0));
+  const double ratio = ratio_of(*hints.full_art_log_ratio);
   return c.full_art * ratio / (c.full_art * ratio + 1.0 - c.full_art);
 }
 
@@ -292,14 +295,15 @@ struct Catalog::Impl {
     for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(hints.top_k); ++i) {
       const IndexedCard& c = index.card(ranked[i].card);
       const size_t first = picks.size();
+      const double full_art = full_art_given_layout(c, hints);
       for (size_t f = 0; f < std::size(kAllFinishes); ++f) {
         if (!(c.finishes & (1u << f))) continue;
         const Finish finish = kAllFinishes[f];
         const double factor = hints.finish && *hints.finish != finish ? kFinishMismatch : 1.0;
-        const double ll = hints.finish_log_likelihood
-                              ? std::log(finish_likelihood(*hints.finish_log_likelihood, f,
-                                                           full_art_given_layout(c, hints)))
-                              : 0.0;
+        const double ll =
+            hints.finish_log_likelihood
+                ? std::log(finish_likelihood(*hints.finish_log_likelihood, f, full_art))
+                : 0.0;
         const double order = i < prior_ranked ? best : ranked[i].score;
         picks.push_back({&ranked[i], finish, ranked[i].score * factor, order * factor, ll});
       }
