@@ -397,6 +397,14 @@ Result<Reading> match_text(const catalog::Catalog& catalog, const CardText& text
         std::string rest = name.substr(space + 1);
         if (is_clear(rest)) clear_names.push_back(std::move(rest));
       }
+      // So can a word after it, a kind label however cased ("Gardenia's Vigor supporter"), when
+      // what comes before still has two words: one word left of a line ("Starpedo Link") is as
+      // likely the start of a longer name (Sharpedo Spirit Link) as a name on its own.
+      if (const std::size_t space = name.rfind(' '); space != std::string::npos) {
+        std::string head = name.substr(0, space);
+        if (head.find(' ') != std::string::npos && is_clear(head))
+          clear_names.push_back(std::move(head));
+      }
     }
     if (clear || !line.doubtful) names.push_back(std::move(name));
   }

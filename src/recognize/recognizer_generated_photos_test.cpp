@@ -257,6 +257,13 @@ INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
 // - FigureAfterTheName: a Deoxys promo whose title line read "{usd Deoxys. 2\","; the HP's
 //   remains, kept as a word, made it Deoxys V, clearly, and its number (SM164, read right) was
 //   no Deoxys V's.
+// - WordAfterTheName: Gardenia's Vigor, its title line read "Gardenia's Vigor supporter" (the
+//   kind label joined it, in lower case) and its number right ("ASR 143/189 @"); another pass
+//   read only "Gardenia's |", which as Gardenia was a clear name, and a clear name outvotes a
+//   line that is none, so this was Gardenia, SM5 124.
+// - WordAfterTheNameTwoWordsLeft: Sharpedo Spirit Link read "Starpedo Link" with its number
+//   (XY201); without its last word, "Starpedo" is Sharpedo clearly, which would outvote the
+//   whole line: a word is dropped only where two are left.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TextLineTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
@@ -271,7 +278,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"SwallowedName", "sm8-210", 31, 40}, Case{"FigureAfterTheName", "smp-SM164", 239, 2},
         Case{"GuessedNumberYields", "base3-25", 239, 25}, Case{"KindLabel", "swsh12-213", 311, 126},
         Case{"KindLabelOnTheLine", "swsh9tg-TG25", 307, 120},
-        Case{"TwoLetterName", "swshp-SWSH021", 311, 95}),
+        Case{"TwoLetterName", "swshp-SWSH021", 311, 95},
+        Case{"WordAfterTheName", "swsh10-143", 337, 134},
+        Case{"WordAfterTheNameTwoWordsLeft", "xyp-XY201", 239, 22}),
     case_name<Case>);
 
 // Photos where the reading to trust, or the printing the photo shows, was weighed wrongly:
