@@ -161,12 +161,28 @@ std::string leading_letters(std::string_view token) {
   return out;
 }
 
+// A subset's number prints its total's prefix ("TG18/TG30"); letters before that prefix are the
+// set code the line ran into ("BRS TG18" read "RSTG18", "SHF SV110" read "BYSHFSV110"). `left`
+// from the prefix on, or unchanged when its letters do not end in it.
+std::string_view from_subset_prefix(std::string_view left, std::string_view prefix) {
+  size_t first_digit = 0;
+  while (first_digit < left.size() && !is_digit(left[first_digit])) ++first_digit;
+  if (first_digit <= prefix.size() || first_digit == left.size()) return left;
+  const size_t at = first_digit - prefix.size();
+  for (size_t k = 0; k < first_digit; ++k) {
+    if (!is_alpha(left[k])) return left;
+    if (k >= at && to_upper(left[k]) != prefix[k - at]) return left;
+  }
+  return left.substr(at);
+}
+
 std::optional<PrintedNumber> parse_with_slash(std::string_view s, size_t slash) {
   std::string_view left = token_left_of(s, slash);
   std::string_view right = token_right_of(s, slash);
   if (left.empty()) return std::nullopt;
   std::optional<Token> total = split_token(right);
   if (total && !total->suffix.empty()) total.reset();
+  if (total && !total->prefix.empty()) left = from_subset_prefix(left, total->prefix);
   std::optional<std::string> number = number_from_token(left);
   if (!number && total && is_letter_number(left)) number = normalize_collector_number(left);
   if (!number) return std::nullopt;

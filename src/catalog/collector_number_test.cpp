@@ -110,7 +110,10 @@ INSTANTIATE_TEST_SUITE_P(
                       LineCase{"SWSHO50", "SWSH50", {}, ""},  // O for the zero after the prefix
                       LineCase{"TGO5/TG3O", "TG5", 30, "TG"},
                       LineCase{"PBL EN044/084", "44", 84, ""},  // language mark glued on
-                      LineCase{"PBL EN 044/084", "44", 84, ""}));
+                      LineCase{"PBL EN 044/084", "44", 84, ""},
+                      // a set code glued to a subset number, its first letter lost or not
+                      LineCase{"RSTG18/TG30'", "TG18", 30, "TG"},
+                      LineCase{"BYSHFSV110/SV122 %&", "SV110", 122, "SV"}));
 
 TEST(ParseNumberLine, LettersOnlyNumbersBeforeATotal) {
   for (const LineCase& c : {LineCase{"J/28", "J", 28, ""}, LineCase{"! / 28", "!", 28, ""},
