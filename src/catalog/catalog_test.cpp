@@ -524,6 +524,28 @@ TEST_F(RealCatalogTest, ANameReadWithoutItsOwnerFindsTheOwnersCardByNumber) {
   EXPECT_EQ(plain.candidates[0].card.name, "Zapdos ex");
 }
 
+// OCR often reads a name without its mechanic's stylised mark ("Lapras" of "Lapras V"); the
+// number still finds the card, and without one the plain name's cards come first.
+TEST_F(RealCatalogTest, ANameReadWithoutItsMechanicFindsTheCardByNumber) {
+  MatchHints sure_of_name;
+  sure_of_name.min_name_score = 0.85;  // as the OCR recognizer asks for a clear name
+  MatchResult vault = must_match("Lapras", "SV110/SV122", sure_of_name);
+  ASSERT_FALSE(vault.candidates.empty());
+  EXPECT_EQ(vault.candidates[0].card.id, "swsh4.5sv-SV110");
+  EXPECT_EQ(vault.candidates[0].card.name, "Lapras V");
+  EXPECT_GT(vault.confidence, 0.85);
+  MatchResult charizard = must_match("Charizard", "153/172", sure_of_name);
+  ASSERT_FALSE(charizard.candidates.empty());
+  EXPECT_EQ(charizard.candidates[0].card.id, "swsh9-153");
+  MatchResult plain = must_match("Lapras", "", sure_of_name);
+  ASSERT_FALSE(plain.candidates.empty());
+  EXPECT_EQ(plain.candidates[0].card.name, "Lapras");
+  // A number that a plain Lapras prints keeps the plain card (Fossil's 10/62).
+  MatchResult fossil = must_match("Lapras", "10/62", sure_of_name);
+  ASSERT_FALSE(fossil.candidates.empty());
+  EXPECT_EQ(fossil.candidates[0].card.id, "base3-10");
+}
+
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   MatchHints set_hint;
   set_hint.set_id = "tk-xy-w";

@@ -40,6 +40,9 @@ constexpr size_t kMinSetCodeLength = 3;
 // Zapdos ex"): the owner is printed smaller on some cards, or split off by OCR. Below an exact
 // name, so the owner's card wins only with the number.
 constexpr double kOwnerLostScore = 0.9;
+// A name read as a catalog name without its mechanic ("Lapras" of "Lapras V"): the same, and
+// only where a number was read, which alone tells the two cards apart.
+constexpr double kMechanicLostScore = 0.9;
 // rank_printed: an attack name counts as read when a body line spells at least this share of it
 // (one edit in "tackle" is 0.83), and only names this long: "bite" fits too much rules text.
 constexpr double kMinAttackRead = 0.75;
@@ -107,6 +110,27 @@ std::optional<std::string> owned_part(std::string_view name) {
     if (!rest.empty()) return std::string(rest);
   }
   return std::nullopt;
+}
+
+// A normalized name without the mechanic it ends in ("lapras v" → "lapras", "zacian v union" →
+// "zacian"); nullopt for a name without one. The mechanic's mark is often stylised or small, and
+// OCR reads the name without it.
+std::optional<std::string> without_mechanic(std::string_view name_norm) {
+  std::string_view base = name_norm;
+  if (base.ends_with(" v union")) {
+    base.remove_suffix(8);
+  } else {
+    const size_t space = base.rfind(' ');
+    if (space == std::string_view::npos) return std::nullopt;
+    const std::string_view last = base.substr(space + 1);
+    constexpr std::string_view kMechanics[] = {"ex",    "gx",    "v",      "vmax",
+                                               "vstar", "break", "legend", "prime"};
+    if (std::find(std::begin(kMechanics), std::end(kMechanics), last) == std::end(kMechanics))
+      return std::nullopt;
+    base = base.substr(0, space);
+  }
+  if (base.empty()) return std::nullopt;
+  return std::string(base);
 }
 
 // How well a printed number matches one number a card prints: `totals` are the totals that count
@@ -268,6 +292,9 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   for (size_t id = 0; id < index.display_names_.size(); ++id) {
     const std::optional<std::string> owned = owned_part(index.display_names_[id]);
     if (owned) index.by_owned_part_[normalize_card_name(*owned)].push_back(static_cast<int>(id));
+    const std::optional<std::string> base =
+        without_mechanic(normalize_card_name(index.display_names_[id]));
+    if (base) index.by_name_without_mechanic_[*base].push_back(static_cast<int>(id));
   }
   for (auto& [set_id, cards] : index.by_set_) {
     std::stable_sort(cards.begin(), cards.end(), [&](int a, int b) {
@@ -361,6 +388,8 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
   std::unordered_map<int, double> name_scores;  // name_id → similarity, computed once each
   std::vector<int> candidates;
   if (have_name) add_named_cards(name_norm, name_scores, candidates);
+  // With a number to tell them apart, the cards whose name is the name read and a mechanic.
+  if (have_name && number) add_names_with_mechanic(name_norm, name_scores, candidates);
   if (number) {
     if (auto it = by_number_.find(number->number); it != by_number_.end()) {
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
@@ -546,6 +575,20 @@ void MatchIndex::add_named_cards(std::string_view name_norm,
       const std::vector<int>& cards = by_name_[static_cast<size_t>(id)];
       out.insert(out.end(), cards.begin(), cards.end());
     }
+  }
+}
+
+void MatchIndex::add_names_with_mechanic(std::string_view name_norm,
+                                         std::unordered_map<int, double>& name_scores,
+                                         std::vector<int>& out) const {
+  auto found = by_name_without_mechanic_.find(std::string(name_norm));
+  if (found == by_name_without_mechanic_.end()) return;
+  for (int id : found->second) {
+    double& score = name_scores[id];
+    if (score >= kMechanicLostScore) continue;
+    score = kMechanicLostScore;
+    const std::vector<int>& cards = by_name_[static_cast<size_t>(id)];
+    out.insert(out.end(), cards.begin(), cards.end());
   }
 }
 
