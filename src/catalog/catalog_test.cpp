@@ -546,6 +546,23 @@ TEST_F(RealCatalogTest, ANameReadWithoutItsMechanicFindsTheCardByNumber) {
   EXPECT_EQ(fossil.candidates[0].card.id, "base3-10");
 }
 
+// So is a name's first word, a form printed apart or cut off with the line's start: "Mr. Rime"
+// (which reads as Mr. Mime clearly) is Galarian Mr. Rime by its number.
+TEST_F(RealCatalogTest, ANameReadWithoutItsFirstWordFindsTheCardByNumber) {
+  MatchHints sure_of_name;
+  sure_of_name.min_name_score = 0.85;
+  MatchResult rime = must_match("Mr. Rime", "SV021/SV122", sure_of_name);
+  ASSERT_FALSE(rime.candidates.empty());
+  EXPECT_EQ(rime.candidates[0].card.id, "swsh4.5sv-SV021");
+  EXPECT_EQ(rime.candidates[0].card.name, "Galarian Mr. Rime");
+  MatchResult geodude = must_match("Geodude", "35/181", sure_of_name);
+  ASSERT_FALSE(geodude.candidates.empty());
+  EXPECT_EQ(geodude.candidates[0].card.id, "sm9-35");
+  MatchResult plain = must_match("Geodude", "", sure_of_name);
+  ASSERT_FALSE(plain.candidates.empty());
+  EXPECT_EQ(plain.candidates[0].card.name, "Geodude");
+}
+
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   MatchHints set_hint;
   set_hint.set_id = "tk-xy-w";

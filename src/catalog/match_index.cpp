@@ -40,9 +40,10 @@ constexpr size_t kMinSetCodeLength = 3;
 // Zapdos ex"): the owner is printed smaller on some cards, or split off by OCR. Below an exact
 // name, so the owner's card wins only with the number.
 constexpr double kOwnerLostScore = 0.9;
-// A name read as a catalog name without its mechanic ("Lapras" of "Lapras V"): the same, and
-// only where a number was read, which alone tells the two cards apart.
-constexpr double kMechanicLostScore = 0.9;
+// A name read as a catalog name without its mechanic ("Lapras" of "Lapras V") or its first word
+// ("Mr. Rime" of "Galarian Mr. Rime"): the same, and only where a number was read, which alone
+// tells the cards apart.
+constexpr double kWordsLostScore = 0.9;
 // rank_printed: an attack name counts as read when a body line spells at least this share of it
 // (one edit in "tackle" is 0.83), and only names this long: "bite" fits too much rules text.
 constexpr double kMinAttackRead = 0.75;
@@ -131,6 +132,21 @@ std::optional<std::string> without_mechanic(std::string_view name_norm) {
   }
   if (base.empty()) return std::nullopt;
   return std::string(base);
+}
+
+// The shorter names OCR may read of a normalized name: without its mechanic, without its first
+// word (a form or an owner printed apart, or cut off with the line's start: "ian Mr. Rime"), and
+// without both.
+std::vector<std::string> shortened_names(const std::string& name_norm) {
+  std::vector<std::string> out;
+  const std::optional<std::string> base = without_mechanic(name_norm);
+  if (base) out.push_back(*base);
+  for (const std::string& name : {name_norm, base.value_or(std::string())}) {
+    const size_t space = name.find(' ');
+    if (space != std::string::npos && space + 1 < name.size())
+      out.push_back(name.substr(space + 1));
+  }
+  return out;
 }
 
 // How well a printed number matches one number a card prints: `totals` are the totals that count
@@ -292,9 +308,9 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   for (size_t id = 0; id < index.display_names_.size(); ++id) {
     const std::optional<std::string> owned = owned_part(index.display_names_[id]);
     if (owned) index.by_owned_part_[normalize_card_name(*owned)].push_back(static_cast<int>(id));
-    const std::optional<std::string> base =
-        without_mechanic(normalize_card_name(index.display_names_[id]));
-    if (base) index.by_name_without_mechanic_[*base].push_back(static_cast<int>(id));
+    for (const std::string& shorter :
+         shortened_names(normalize_card_name(index.display_names_[id])))
+      index.by_shortened_name_[shorter].push_back(static_cast<int>(id));
   }
   for (auto& [set_id, cards] : index.by_set_) {
     std::stable_sort(cards.begin(), cards.end(), [&](int a, int b) {
@@ -388,8 +404,8 @@ std::vector<ScoredCard> MatchIndex::rank(std::string_view name_norm,
   std::unordered_map<int, double> name_scores;  // name_id → similarity, computed once each
   std::vector<int> candidates;
   if (have_name) add_named_cards(name_norm, name_scores, candidates);
-  // With a number to tell them apart, the cards whose name is the name read and a mechanic.
-  if (have_name && number) add_names_with_mechanic(name_norm, name_scores, candidates);
+  // With a number to tell them apart, the cards whose name is the name read and a word more.
+  if (have_name && number) add_longer_names(name_norm, name_scores, candidates);
   if (number) {
     if (auto it = by_number_.find(number->number); it != by_number_.end()) {
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
@@ -578,15 +594,15 @@ void MatchIndex::add_named_cards(std::string_view name_norm,
   }
 }
 
-void MatchIndex::add_names_with_mechanic(std::string_view name_norm,
-                                         std::unordered_map<int, double>& name_scores,
-                                         std::vector<int>& out) const {
-  auto found = by_name_without_mechanic_.find(std::string(name_norm));
-  if (found == by_name_without_mechanic_.end()) return;
+void MatchIndex::add_longer_names(std::string_view name_norm,
+                                  std::unordered_map<int, double>& name_scores,
+                                  std::vector<int>& out) const {
+  auto found = by_shortened_name_.find(std::string(name_norm));
+  if (found == by_shortened_name_.end()) return;
   for (int id : found->second) {
     double& score = name_scores[id];
-    if (score >= kMechanicLostScore) continue;
-    score = kMechanicLostScore;
+    if (score >= kWordsLostScore) continue;
+    score = kWordsLostScore;
     const std::vector<int>& cards = by_name_[static_cast<size_t>(id)];
     out.insert(out.end(), cards.begin(), cards.end());
   }

@@ -110,10 +110,10 @@ class MatchIndex {
   // Cards with a name like `name_norm`, with the name's similarity, appended to `out`.
   void add_named_cards(std::string_view name_norm, std::unordered_map<int, double>& name_scores,
                        std::vector<int>& out) const;
-  // Cards whose name is `name_norm` and a mechanic ("lapras" → Lapras V, Lapras VMAX), appended.
-  void add_names_with_mechanic(std::string_view name_norm,
-                               std::unordered_map<int, double>& name_scores,
-                               std::vector<int>& out) const;
+  // Cards whose name is `name_norm` and a mechanic or a first word more ("lapras" → Lapras V;
+  // "mr rime" → Galarian Mr. Rime), appended.
+  void add_longer_names(std::string_view name_norm, std::unordered_map<int, double>& name_scores,
+                        std::vector<int>& out) const;
 
   std::vector<IndexedCard> cards_;
   std::unordered_map<std::string, int> by_id_;
@@ -123,8 +123,9 @@ class MatchIndex {
   std::vector<std::string> display_names_;                       // name_id → name as printed
   // "zapdos ex" → the name_ids of "Rocket's Zapdos ex", ...: names read without their owner.
   std::unordered_map<std::string, std::vector<int>> by_owned_part_;
-  // "lapras" → the name_ids of "Lapras V", "Lapras VMAX", ...: names read without their mechanic.
-  std::unordered_map<std::string, std::vector<int>> by_name_without_mechanic_;
+  // "lapras" → the name_ids of "Lapras V", "Lapras VMAX", ...; "mr rime" → "Galarian Mr. Rime":
+  // names read without their mechanic or their first word (shortened_names).
+  std::unordered_map<std::string, std::vector<int>> by_shortened_name_;
   std::unordered_map<std::string, std::vector<std::string>> sets_by_code_;  // "BRS" → set ids
   NameIndex names_;
 };
