@@ -609,14 +609,22 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
   Result<Reading> reading =
       read_and_match(catalog_, **reader, card.card, hints, options_.reread_below);
   if (!reading.ok()) return reading.status();
-  // Layout cues can mistake a card for upside down; when they are unsure, the text decides.
-  if (card.orientation_confidence < options_.confirm_orientation_below) {
+  // Layout cues can mistake a card for upside down; when they are unsure, the text read the
+  // other way up decides. When they are sure but the text read that way up is junk, only a
+  // reading the other way up that finds a catalog name, or settles, overturns them: junk read
+  // either way can spell a short name ("daa", Dana), and partial text the right way up ("lem
+  // ex", Golem ex) is no surer.
+  const bool sure_way_up = card.orientation_confidence >= options_.confirm_orientation_below;
+  const bool junk = !reading->name_clear && !settled(reading, options_.reread_below);
+  if (!sure_way_up || junk) {
     Result<image::RgbImage> turned = image::rotate_image(card.card, 180);
     if (!turned.ok()) return turned.status();
     Result<Reading> other =
         read_and_match(catalog_, **reader, *turned, hints, options_.reread_below);
     if (!other.ok()) return other.status();
-    if (surer(*other, *reading)) reading = std::move(other);
+    const bool overturns =
+        !sure_way_up || other->name_clear || settled(other, options_.reread_below);
+    if (overturns && surer(*other, *reading)) reading = std::move(other);
   }
   out.timings.ocr_ms = ms_since(start);
 

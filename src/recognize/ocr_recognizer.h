@@ -11,7 +11,10 @@
 namespace cardmint::recognize {
 
 struct OcrRecognizerOptions {
-  // Orientation cues below this confidence are checked by reading the card both ways up.
+  // Orientation cues below this confidence are checked by reading the card both ways up; so is
+  // any card whose reading found no catalog name and did not settle (text read upside down is
+  // junk, and a full-art card shows few cues: its art runs where the frame would say which way
+  // is up).
   double confirm_orientation_below = 0.5;
   // Best candidate's score below this is "unknown": nothing in the catalog resembles the read.
   double min_candidate_score = 0.35;

@@ -264,6 +264,11 @@ INSTANTIATE_TEST_SUITE_P(Photos, EmptyDeskTest,
 // - WordAfterTheNameTwoWordsLeft: Sharpedo Spirit Link read "Starpedo Link" with its number
 //   (XY201); without its last word, "Starpedo" is Sharpedo clearly, which would outvote the
 //   whole line: a word is dropped only where two are left.
+// - MechanicLost: Lapras V read "Lapras" (the V's stylised mark not read) beside "SV110/SV122":
+//   Lapras is a clear name, and clear names kept only cards named like it, so Fossil's Lapras 10.
+// - FirstWordCutOff: Galarian Mr. Rime read "ian Mr. Rime" (the line's start lost) beside its
+//   number, SV021/SV122; "Mr. Rime" is Mr. Mime clearly, and a Mr. Mime 122 took the number's
+//   total.
 class TextLineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TextLineTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
@@ -280,7 +285,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"KindLabelOnTheLine", "swsh9tg-TG25", 307, 120},
         Case{"TwoLetterName", "swshp-SWSH021", 311, 95},
         Case{"WordAfterTheName", "swsh10-143", 337, 134},
-        Case{"WordAfterTheNameTwoWordsLeft", "xyp-XY201", 239, 22}),
+        Case{"WordAfterTheNameTwoWordsLeft", "xyp-XY201", 239, 22},
+        Case{"MechanicLost", "swsh4.5sv-SV110", 239, 35},
+        Case{"FirstWordCutOff", "swsh4.5sv-SV021", 311, 46}),
     case_name<Case>);
 
 // Photos where the reading to trust, or the printing the photo shows, was weighed wrongly:
@@ -294,15 +301,29 @@ INSTANTIATE_TEST_SUITE_P(
 //   unread. The foil reads as a reverse holo's for a framed card, which made Glaceon's uncommon
 //   (normal, reverse holo) the answer, though the layout read said full-art: the foil is now
 //   weighed with the card's chance of a full-art print after that reading.
+// - JunkTheWayUpTheLayoutSaid: a full-art Hop's Wooloo, its layout cues sure enough (0.81) that
+//   it was upside down, which it was not; its text read that way was junk ("a 6S1/0Z1", its
+//   number turned over), and Fuecoco by a stray "02". A reading that finds no catalog name and
+//   does not settle now has the card read the other way up too, and a reading that way that
+//   finds a catalog name or settles overturns the layout cues.
+// - JunkTheWayUpTheLayoutSaidQuarterTurn: the same with a full-art Battle Cage turned a quarter
+//   the wrong way (270 for 90), which was Hugh.
+// - PartialNameTheWayUpTheLayoutSaid: a Golem ex the right way up, its name read in part ("lem
+//   ex", no catalog name) and its number not; upside down, junk spelled "daa", Dana, at a higher
+//   confidence than the part. Junk the other way up never overturns sure layout cues.
 class ReadingChoiceTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ReadingChoiceTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
 
-INSTANTIATE_TEST_SUITE_P(Photos, ReadingChoiceTest,
-                         ::testing::Values(Case{"UpsideDownJunkName", "svp-132", 2026, 98},
-                                           Case{"UpsideDownJunkNameFullArt", "sv03-203", 57, 94},
-                                           Case{"FramelessFoil", "svp-171", 2026, 91}),
-                         case_name<Case>);
+INSTANTIATE_TEST_SUITE_P(
+    Photos, ReadingChoiceTest,
+    ::testing::Values(Case{"UpsideDownJunkName", "svp-132", 2026, 98},
+                      Case{"UpsideDownJunkNameFullArt", "sv03-203", 57, 94},
+                      Case{"FramelessFoil", "svp-171", 2026, 91},
+                      Case{"JunkTheWayUpTheLayoutSaid", "sv09-170", 331, 6},
+                      Case{"JunkTheWayUpTheLayoutSaidQuarterTurn", "me02-116", 311, 51},
+                      Case{"PartialNameTheWayUpTheLayoutSaid", "sv03.5-189", 2026, 161}),
+    case_name<Case>);
 
 }  // namespace
 }  // namespace cardmint::recognize
