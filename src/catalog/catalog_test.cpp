@@ -563,6 +563,17 @@ TEST_F(RealCatalogTest, ANameReadWithoutItsFirstWordFindsTheCardByNumber) {
   EXPECT_EQ(plain.candidates[0].card.name, "Geodude");
 }
 
+// A name misread, but clearly one catalog name ("MimiIkyU", 0.88 like Mimikyu), finds that
+// name's longer names too: Mimikyu V by its number.
+TEST_F(RealCatalogTest, AMisreadNameFindsItsLongerNamesByNumber) {
+  MatchHints sure_of_name;
+  sure_of_name.min_name_score = 0.85;
+  MatchResult misread = must_match("MimiIkyU", "148/163", sure_of_name);
+  ASSERT_FALSE(misread.candidates.empty());
+  EXPECT_EQ(misread.candidates[0].card.id, "swsh5-148");
+  EXPECT_EQ(misread.candidates[0].card.name, "Mimikyu V");
+}
+
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
   MatchHints set_hint;
   set_hint.set_id = "tk-xy-w";

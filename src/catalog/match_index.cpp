@@ -44,6 +44,9 @@ constexpr double kOwnerLostScore = 0.9;
 // ("Mr. Rime" of "Galarian Mr. Rime"): the same, and only where a number was read, which alone
 // tells the cards apart.
 constexpr double kWordsLostScore = 0.9;
+// A name read this close to a catalog name is that name misread, as the OCR recognizer takes a
+// clear name: its longer names count too.
+constexpr double kClearReadScore = 0.85;
 // rank_printed: an attack name counts as read when a body line spells at least this share of it
 // (one edit in "tackle" is 0.83), and only names this long: "bite" fits too much rules text.
 constexpr double kMinAttackRead = 0.75;
@@ -583,26 +586,32 @@ void MatchIndex::add_named_cards(std::string_view name_norm,
     const std::vector<int>& cards = by_name_[static_cast<size_t>(hit.id)];
     out.insert(out.end(), cards.begin(), cards.end());
   }
-  if (auto owned = by_owned_part_.find(std::string(name_norm)); owned != by_owned_part_.end()) {
-    for (int id : owned->second) {
-      double& score = name_scores[id];
-      if (score >= kOwnerLostScore) continue;
-      score = kOwnerLostScore;
-      const std::vector<int>& cards = by_name_[static_cast<size_t>(id)];
-      out.insert(out.end(), cards.begin(), cards.end());
-    }
-  }
+  if (auto owned = by_owned_part_.find(std::string(name_norm)); owned != by_owned_part_.end())
+    add_names_scored(owned->second, kOwnerLostScore, name_scores, out);
 }
 
 void MatchIndex::add_longer_names(std::string_view name_norm,
                                   std::unordered_map<int, double>& name_scores,
                                   std::vector<int>& out) const {
-  auto found = by_shortened_name_.find(std::string(name_norm));
-  if (found == by_shortened_name_.end()) return;
-  for (int id : found->second) {
-    double& score = name_scores[id];
-    if (score >= kWordsLostScore) continue;
-    score = kWordsLostScore;
+  // The name as read, and the catalog names it reads clearly as ("mimiikyu" as Mimikyu, 0.88,
+  // whose V is Mimikyu V), each no surer than it reads.
+  std::vector<std::pair<std::string, double>> shorter{{std::string(name_norm), 1.0}};
+  for (const auto& [id, score] : name_scores) {
+    if (score >= kClearReadScore) shorter.emplace_back(names_.name(id), score);
+  }
+  for (const auto& [name, score] : shorter) {
+    if (auto found = by_shortened_name_.find(name); found != by_shortened_name_.end())
+      add_names_scored(found->second, std::min(score, kWordsLostScore), name_scores, out);
+  }
+}
+
+void MatchIndex::add_names_scored(const std::vector<int>& name_ids, double score,
+                                  std::unordered_map<int, double>& name_scores,
+                                  std::vector<int>& out) const {
+  for (int id : name_ids) {
+    double& known = name_scores[id];
+    if (known >= score) continue;
+    known = score;
     const std::vector<int>& cards = by_name_[static_cast<size_t>(id)];
     out.insert(out.end(), cards.begin(), cards.end());
   }

@@ -114,6 +114,10 @@ class MatchIndex {
   // "mr rime" → Galarian Mr. Rime), appended.
   void add_longer_names(std::string_view name_norm, std::unordered_map<int, double>& name_scores,
                         std::vector<int>& out) const;
+  // The cards of `name_ids`, each name scored at least `score`, appended; names already scored
+  // that high were added before.
+  void add_names_scored(const std::vector<int>& name_ids, double score,
+                        std::unordered_map<int, double>& name_scores, std::vector<int>& out) const;
 
   std::vector<IndexedCard> cards_;
   std::unordered_map<std::string, int> by_id_;
