@@ -524,54 +524,39 @@ TEST_F(RealCatalogTest, ANameReadWithoutItsOwnerFindsTheOwnersCardByNumber) {
   EXPECT_EQ(plain.candidates[0].card.name, "Zapdos ex");
 }
 
-// OCR often reads a name without its mechanic's stylised mark ("Lapras" of "Lapras V"); the
-// number still finds the card, and without one the plain name's cards come first.
-TEST_F(RealCatalogTest, ANameReadWithoutItsMechanicFindsTheCardByNumber) {
+// OCR often reads a name short of a word: without its mechanic's stylised mark ("Lapras" of
+// Lapras V), without its first word (a form printed apart, or cut off with the line's start:
+// "Mr. Rime", which reads as Mr. Mime clearly, of Galarian Mr. Rime), or misread but clearly
+// one name ("MimiIkyU" as Mimikyu, of Mimikyu V). The number still finds the card; a number a
+// card of the name read prints keeps that card; and without a number that name's cards come
+// first.
+TEST_F(RealCatalogTest, ANameReadShortOfAWordFindsTheCardByNumber) {
   MatchHints sure_of_name;
   sure_of_name.min_name_score = 0.85;  // as the OCR recognizer asks for a clear name
-  MatchResult vault = must_match("Lapras", "SV110/SV122", sure_of_name);
-  ASSERT_FALSE(vault.candidates.empty());
-  EXPECT_EQ(vault.candidates[0].card.id, "swsh4.5sv-SV110");
-  EXPECT_EQ(vault.candidates[0].card.name, "Lapras V");
-  EXPECT_GT(vault.confidence, 0.85);
-  MatchResult charizard = must_match("Charizard", "153/172", sure_of_name);
-  ASSERT_FALSE(charizard.candidates.empty());
-  EXPECT_EQ(charizard.candidates[0].card.id, "swsh9-153");
-  MatchResult plain = must_match("Lapras", "", sure_of_name);
-  ASSERT_FALSE(plain.candidates.empty());
-  EXPECT_EQ(plain.candidates[0].card.name, "Lapras");
-  // A number that a plain Lapras prints keeps the plain card (Fossil's 10/62).
-  MatchResult fossil = must_match("Lapras", "10/62", sure_of_name);
-  ASSERT_FALSE(fossil.candidates.empty());
-  EXPECT_EQ(fossil.candidates[0].card.id, "base3-10");
-}
-
-// So is a name's first word, a form printed apart or cut off with the line's start: "Mr. Rime"
-// (which reads as Mr. Mime clearly) is Galarian Mr. Rime by its number.
-TEST_F(RealCatalogTest, ANameReadWithoutItsFirstWordFindsTheCardByNumber) {
-  MatchHints sure_of_name;
-  sure_of_name.min_name_score = 0.85;
-  MatchResult rime = must_match("Mr. Rime", "SV021/SV122", sure_of_name);
-  ASSERT_FALSE(rime.candidates.empty());
-  EXPECT_EQ(rime.candidates[0].card.id, "swsh4.5sv-SV021");
-  EXPECT_EQ(rime.candidates[0].card.name, "Galarian Mr. Rime");
-  MatchResult geodude = must_match("Geodude", "35/181", sure_of_name);
-  ASSERT_FALSE(geodude.candidates.empty());
-  EXPECT_EQ(geodude.candidates[0].card.id, "sm9-35");
-  MatchResult plain = must_match("Geodude", "", sure_of_name);
-  ASSERT_FALSE(plain.candidates.empty());
-  EXPECT_EQ(plain.candidates[0].card.name, "Geodude");
-}
-
-// A name misread, but clearly one catalog name ("MimiIkyU", 0.88 like Mimikyu), finds that
-// name's longer names too: Mimikyu V by its number.
-TEST_F(RealCatalogTest, AMisreadNameFindsItsLongerNamesByNumber) {
-  MatchHints sure_of_name;
-  sure_of_name.min_name_score = 0.85;
-  MatchResult misread = must_match("MimiIkyU", "148/163", sure_of_name);
-  ASSERT_FALSE(misread.candidates.empty());
-  EXPECT_EQ(misread.candidates[0].card.id, "swsh5-148");
-  EXPECT_EQ(misread.candidates[0].card.name, "Mimikyu V");
+  struct Read {
+    const char* name;
+    const char* number;
+    const char* card_id;
+  };
+  for (const Read& read : {Read{"Lapras", "SV110/SV122", "swsh4.5sv-SV110"},    // Lapras V
+                           Read{"Charizard", "153/172", "swsh9-153"},           // Charizard V
+                           Read{"Mr. Rime", "SV021/SV122", "swsh4.5sv-SV021"},  // Galarian
+                           Read{"Geodude", "35/181", "sm9-35"},                 // Alolan
+                           Read{"MimiIkyU", "148/163", "swsh5-148"},            // Mimikyu V
+                           Read{"Lapras", "10/62", "base3-10"},                 // Fossil's own
+                           Read{"Lapras", "", "base3-10"}, Read{"Geodude", "", "base3-47"}}) {
+    MatchResult m = must_match(read.name, read.number, sure_of_name);
+    ASSERT_FALSE(m.candidates.empty()) << read.name << " " << read.number;
+    const Card& card = m.candidates[0].card;
+    if (*read.number != '\0') {
+      EXPECT_EQ(card.id, read.card_id) << read.name << " " << read.number;
+    } else {  // the name's own cards, whichever printing
+      Result<Card> named = catalog().get_card(read.card_id);
+      ASSERT_TRUE(named.ok());
+      EXPECT_EQ(card.name, named->name) << read.name;
+    }
+  }
+  EXPECT_GT(must_match("Lapras", "SV110/SV122", sure_of_name).confidence, 0.85);
 }
 
 TEST_F(RealCatalogTest, HintsPickTheSetAndTheFinish) {
