@@ -225,6 +225,14 @@ constexpr double kOtherMechanicFactor = 0.75;
 
 }  // namespace
 
+std::optional<std::string> name_without_mechanic(std::string_view name_norm) {
+  if (mechanic_family(name_norm).empty()) return std::nullopt;
+  std::string_view base = name_norm.substr(0, name_norm.rfind(' '));
+  if (name_norm.ends_with(" v union")) base = base.substr(0, base.rfind(' '));
+  if (base.empty()) return std::nullopt;
+  return std::string(base);
+}
+
 double card_name_similarity(std::string_view a, std::string_view b) {
   const double similarity = name_similarity(a, b);
   const std::string_view fa = mechanic_family(a);

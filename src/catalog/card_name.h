@@ -3,6 +3,7 @@
 // (`cards.name_norm`); OCR text goes through the same function before it is compared.
 // Pure functions; thread-safe.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,10 @@ std::string normalize_card_name(std::string_view text);
 // VMAX, VSTAR, V-UNION), BREAK, LEGEND, Prime. The result stays under the 0.85 at which a reading
 // is taken as a clear name.
 double card_name_similarity(std::string_view a, std::string_view b);
+
+// A normalized name without the mechanic it ends in, of the families above ("lapras v" →
+// "lapras", "zacian v union" → "zacian"); nullopt for a name without one. The mechanic's mark
+// is often stylised or small, and OCR reads the name without it.
+std::optional<std::string> name_without_mechanic(std::string_view name_norm);
 
 }  // namespace cardmint::catalog

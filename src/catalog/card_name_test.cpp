@@ -109,6 +109,18 @@ TEST(CardNameSimilarity, AMechanicOfAnotherFamilyIsAnotherCard) {
                    name_similarity("vulpix", "vulpix ex"));
 }
 
+TEST(NameWithoutMechanic, DropsTheMechanicOfEveryFamilyOnly) {
+  EXPECT_EQ(name_without_mechanic("lapras v"), "lapras");
+  EXPECT_EQ(name_without_mechanic("charizard vmax"), "charizard");
+  EXPECT_EQ(name_without_mechanic("zacian v union"), "zacian");
+  EXPECT_EQ(name_without_mechanic("mewtwo ex"), "mewtwo");
+  EXPECT_EQ(name_without_mechanic("kyogre gx"), "kyogre");
+  EXPECT_EQ(name_without_mechanic("lugia legend"), "lugia");
+  EXPECT_FALSE(name_without_mechanic("vulpix").has_value());
+  EXPECT_FALSE(name_without_mechanic("galarian mr rime").has_value());
+  EXPECT_FALSE(name_without_mechanic("ex").has_value());  // nothing left
+}
+
 TEST(NumberDistanceInLine, FindsThePrintedNumberInsideANoisyLine) {
   EXPECT_DOUBLE_EQ(number_distance_in_line("63/106", "EM 63/106 @"), 0.0);
   EXPECT_DOUBLE_EQ(number_distance_in_line("tg05/tg30", "TG05 / TG30"), 0.0);  // case, spaces

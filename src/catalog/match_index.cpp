@@ -116,33 +116,12 @@ std::optional<std::string> owned_part(std::string_view name) {
   return std::nullopt;
 }
 
-// A normalized name without the mechanic it ends in ("lapras v" → "lapras", "zacian v union" →
-// "zacian"); nullopt for a name without one. The mechanic's mark is often stylised or small, and
-// OCR reads the name without it.
-std::optional<std::string> without_mechanic(std::string_view name_norm) {
-  std::string_view base = name_norm;
-  if (base.ends_with(" v union")) {
-    base.remove_suffix(8);
-  } else {
-    const size_t space = base.rfind(' ');
-    if (space == std::string_view::npos) return std::nullopt;
-    const std::string_view last = base.substr(space + 1);
-    constexpr std::string_view kMechanics[] = {"ex",    "gx",    "v",      "vmax",
-                                               "vstar", "break", "legend", "prime"};
-    if (std::find(std::begin(kMechanics), std::end(kMechanics), last) == std::end(kMechanics))
-      return std::nullopt;
-    base = base.substr(0, space);
-  }
-  if (base.empty()) return std::nullopt;
-  return std::string(base);
-}
-
 // The shorter names OCR may read of a normalized name: without its mechanic, without its first
 // word (a form or an owner printed apart, or cut off with the line's start: "ian Mr. Rime"), and
 // without both.
 std::vector<std::string> shortened_names(const std::string& name_norm) {
   std::vector<std::string> out;
-  const std::optional<std::string> base = without_mechanic(name_norm);
+  const std::optional<std::string> base = name_without_mechanic(name_norm);
   if (base) out.push_back(*base);
   for (const std::string& name : {name_norm, base.value_or(std::string())}) {
     const size_t space = name.find(' ');
