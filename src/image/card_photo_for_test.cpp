@@ -101,11 +101,12 @@ cv::Mat render_face(const FaceOptions& o) {
     cv::Mat body = face(inner);
     blend_into(body, rainbow_layer(inner.size(), rng), 0.55);
   }
+  if (o.title_band)
+    face(cv::Rect(inner.x, inner.y, inner.width, 100 - inner.y)).setTo(*o.title_band);
   // Name band: bold name on the left, HP on the right.
   cv::putText(face, o.name, {62, 84}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(15, 15, 15), 3,
               cv::LINE_AA);
-  cv::putText(face, o.hp, {470, 84}, cv::FONT_HERSHEY_DUPLEX, 1.0, cv::Scalar(190, 30, 30), 2,
-              cv::LINE_AA);
+  cv::putText(face, o.hp, {470, 84}, cv::FONT_HERSHEY_DUPLEX, 1.0, o.hp_colour, 2, cv::LINE_AA);
   // Art box: a sky, hills and a few bright figures, framed.
   cv::Mat a = face(art);
   for (int y = 0; y < a.rows; ++y) {

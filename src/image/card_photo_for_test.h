@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,14 +23,16 @@ struct FaceOptions {
   std::string name = "Pikachu";
   std::string number = "58/102";
   std::string hp = "HP 60";
+  cv::Scalar hp_colour = {190, 30, 30};         // RGB: red, as Wizards of the Coast printed it
   std::string illustrator = "Mitsuhiro Arita";  // "": no illustrator line
   // At most two are drawn.
   std::vector<std::string> attacks = {"Gnaw", "Thunder Jolt"};
-  bool number_bottom_left = false;     // modern (Sword & Shield on) layout
-  bool rainbow_art = false;            // holo: foil sheen over the art box
-  bool rainbow_body = false;           // reverse holo: foil sheen over the body
-  bool blank = false;                  // border and plain face only: no cue for orientation
-  cv::Scalar border = {236, 196, 48};  // RGB, the yellow border
+  bool number_bottom_left = false;       // modern (Sword & Shield on) layout
+  bool rainbow_art = false;              // holo: foil sheen over the art box
+  bool rainbow_body = false;             // reverse holo: foil sheen over the body
+  bool blank = false;                    // border and plain face only: no cue for orientation
+  cv::Scalar border = {236, 196, 48};    // RGB, the yellow border
+  std::optional<cv::Scalar> title_band;  // RGB behind the name and HP; none: the body's colour
   std::uint32_t seed = 1;
 };
 
