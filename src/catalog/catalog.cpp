@@ -83,7 +83,7 @@ double full_art_given_layout(const IndexedCard& c, const MatchHints& hints) {
 
 // How well the card explains what the photo shows of its printing, in (0, 1]: its printings,
 // equally likely, against the foil readings' best finish; its chance of a full-art print
-// against the layout seen; its era's border colour against the border seen.
+// against the layout seen; its era's border and HP colours against those seen.
 double printing_fit(const IndexedCard& c, const MatchHints& hints) {
   double fit = 1.0;
   const int printings = std::popcount(c.finishes);
@@ -93,6 +93,8 @@ double printing_fit(const IndexedCard& c, const MatchHints& hints) {
     fit *= weighed(printings_likelihood(c, *hints.finish_log_likelihood, full_art) / printings);
   if (hints.silver_border_log_ratio)
     fit *= weighed(seen_fit(c.silver_border ? 1.0 : 0.0, *hints.silver_border_log_ratio));
+  if (hints.red_hp_log_ratio)
+    fit *= weighed(seen_fit(c.red_hp ? 1.0 - full_art : 0.0, *hints.red_hp_log_ratio));
   return fit;
 }
 

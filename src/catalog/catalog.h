@@ -73,6 +73,9 @@ struct MatchHints {
   // The border's colour as a log-likelihood ratio, silver-bordered era against yellow
   // (image::BorderColour); weighed like the layout.
   std::optional<double> silver_border_log_ratio;
+  // The HP's colour as a log-likelihood ratio, printed red (Wizards of the Coast's Pokémon, when
+  // framed) against not (image::HpColour); weighed like the layout.
+  std::optional<double> red_hp_log_ratio;
   std::optional<std::string> set_id;  // e.g. from a set-symbol reader: other sets score lower
   bool include_digital = false;
   int top_k = 5;  // printings returned

@@ -691,6 +691,32 @@ TEST_F(RealCatalogTest, BorderSeenPicksAmongANamesCardsOfItsEra) {
   EXPECT_EQ(must_match("Seismitoad", "46/192", silver).candidates.at(0).card.id, "swsh2-46");
 }
 
+TEST_F(RealCatalogTest, HpColourSeenPicksAmongANamesCardsOfItsEra) {
+  // 28 Zapdos cards, 8 of them from Wizards of the Coast's sets (a red HP).
+  auto red_hp_era = [](const MatchCandidate& c) {
+    for (const char* serie : {"base", "gym", "neo", "si1", "lc", "ecard", "sp", "bog", "wp"})
+      if (c.card.set_id.starts_with(serie)) return true;
+    return false;
+  };
+  MatchHints red;
+  red.red_hp_log_ratio = 4.33;
+  red.top_k = 8;
+  MatchResult seen_red = must_match("Zapdos", "", red);
+  ASSERT_FALSE(seen_red.candidates.empty());
+  for (const MatchCandidate& c : seen_red.candidates) EXPECT_TRUE(red_hp_era(c)) << c.card.id;
+  MatchHints not_red;
+  not_red.red_hp_log_ratio = -3.88;
+  MatchResult seen_not_red = must_match("Zapdos", "", not_red);
+  ASSERT_FALSE(seen_not_red.candidates.empty());
+  EXPECT_FALSE(red_hp_era(seen_not_red.candidates[0])) << seen_not_red.candidates[0].card.id;
+  // A number read outweighs the colour: Zapdos 150/147 of Supreme Victors, black HP.
+  EXPECT_EQ(must_match("Zapdos", "150/147", red).candidates.at(0).card.id, "pl3-150");
+  // A Trainer prints no HP: the colour says nothing of the era of Wizards' Master Ball.
+  MatchResult ball = must_match("Master Ball", "", not_red);
+  ASSERT_FALSE(ball.candidates.empty());
+  EXPECT_EQ(ball.confidence, must_match("Master Ball", "").confidence);
+}
+
 TEST_F(RealCatalogTest, ASetCodeReadPicksItsSetsCard) {
   // TG17/TG30 is printed in four Trainer Galleries; "BRS" is Brilliant Stars'.
   MatchResult coded = must_match("", "BRS TG17/TG30");

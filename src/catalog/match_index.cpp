@@ -212,6 +212,8 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
     c.full_art = full_art_prior(column_text(s, 12), c.release_date, c.number, c.official_count);
     const std::string serie = column_text(s, 13);
     c.silver_border = serie == "sv" || serie == "me";
+    c.red_hp = c.hp.has_value() && (serie == "base" || serie == "gym" || serie == "neo" ||
+                                    serie == "lc" || serie == "ecard");
     auto [it, inserted] = name_ids.emplace(name_norm, static_cast<int>(names_norm.size()));
     if (inserted) {
       names_norm.push_back(name_norm);

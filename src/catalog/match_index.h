@@ -46,6 +46,9 @@ struct IndexedCard {
   float full_art = 0;
   // Printed with a silver border (Scarlet & Violet on), not the yellow one of every earlier era.
   bool silver_border = false;
+  // A Pokémon of Wizards of the Coast's sets (1999-2003), whose HP is printed in red unless the
+  // card is printed full-art.
+  bool red_hp = false;
 };
 
 struct ScoredCard {

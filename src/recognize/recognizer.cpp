@@ -19,6 +19,7 @@
 #include "image/card_detector.h"
 #include "image/card_rectifier.h"
 #include "image/finish_hint.h"
+#include "image/hp_colour.h"
 #include "image/image_decoder.h"
 #include "recognize/cached_answer.h"
 #include "recognize/cpu_pool.h"
@@ -227,6 +228,8 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
     if (Result<image::BorderColour> border = image::read_border_colour(rectified->card);
         border.ok())
       r.hints.silver_border_log_ratio = border->silver_era_log_ratio;
+    if (Result<image::HpColour> hp = image::read_hp_colour(rectified->card); hp.ok())
+      r.hints.red_hp_log_ratio = hp->red_hp_log_ratio;
     if (announce) {
       ProgressEvent detected;
       detected.stage = ProgressStage::kDetected;

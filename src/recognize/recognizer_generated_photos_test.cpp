@@ -311,6 +311,9 @@ INSTANTIATE_TEST_SUITE_P(
 // - PartialNameTheWayUpTheLayoutSaid: a Golem ex the right way up, its name read in part ("lem
 //   ex", no catalog name) and its number not; upside down, junk spelled "daa", Dana, at a higher
 //   confidence than the part. Junk the other way up never overturns sure layout cues.
+// - RedHp: the Zapdos of Wizards of the Coast's promos (23), its number smeared past reading
+//   ("b fodd"), and the Zapdos of Supreme Victors (150/147) tied with it on name, HP and attack
+//   (Lightning Burn): the red of its "70 HP", which only Wizards' cards print, now decides.
 class ReadingChoiceTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ReadingChoiceTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
@@ -322,7 +325,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"FramelessFoil", "svp-171", 2026, 91},
                       Case{"JunkTheWayUpTheLayoutSaid", "sv09-170", 331, 6},
                       Case{"JunkTheWayUpTheLayoutSaidQuarterTurn", "me02-116", 311, 51},
-                      Case{"PartialNameTheWayUpTheLayoutSaid", "sv03.5-189", 2026, 161}),
+                      Case{"PartialNameTheWayUpTheLayoutSaid", "sv03.5-189", 2026, 161},
+                      Case{"RedHp", "basep-23", 2026, 44}),
     case_name<Case>);
 
 }  // namespace
