@@ -314,6 +314,10 @@ INSTANTIATE_TEST_SUITE_P(
 // - RedHp: the Zapdos of Wizards of the Coast's promos (23), its number smeared past reading
 //   ("b fodd"), and the Zapdos of Supreme Victors (150/147) tied with it on name, HP and attack
 //   (Lightning Burn): the red of its "70 HP", which only Wizards' cards print, now decides.
+// - HpRead: an Alolan Exeggutor V promo, its name junk, its number read "swsh225" at two sizes
+//   and "swsho25" at a third: SWSH225 and SWSH025 (Garbodor) tied, and the first line read won.
+//   The "240" read beside the name is Alolan Exeggutor V's HP, not Garbodor's: a pairing whose
+//   card has not the HP read is now less sure.
 class ReadingChoiceTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ReadingChoiceTest, ReadsTheCard) { expect_read_as(shoot(GetParam()), GetParam().card_id); }
@@ -326,7 +330,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"JunkTheWayUpTheLayoutSaid", "sv09-170", 331, 6},
                       Case{"JunkTheWayUpTheLayoutSaidQuarterTurn", "me02-116", 311, 51},
                       Case{"PartialNameTheWayUpTheLayoutSaid", "sv03.5-189", 2026, 161},
-                      Case{"RedHp", "basep-23", 2026, 44}),
+                      Case{"RedHp", "basep-23", 2026, 44},
+                      Case{"HpRead", "swshp-SWSH225", 239, 36}),
     case_name<Case>);
 
 }  // namespace
