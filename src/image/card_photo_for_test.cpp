@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "card_photo/photo_effects.h"
+#include "image/card_detector.h"
+#include "image/card_rectifier.h"
 #include "image/cv_interop.h"
 
 namespace cardmint::image::test {
@@ -400,6 +402,19 @@ PhotoOptions random_pose(Desk desk, std::uint32_t seed) {
 }
 
 RgbImage to_rgb_image(const cv::Mat& rgb) { return rgb_image_of(rgb); }
+
+Result<RgbImage> rectified_in_photo(const cv::Mat& face, std::uint32_t seed, double warmth) {
+  Photo photo = render_photo(face, random_pose(Desk::kWood, seed));
+  photo.rgb.convertTo(photo.rgb, CV_8UC3);
+  cv::multiply(photo.rgb, cv::Scalar(1 + 0.14 * warmth, 1 + 0.01 * warmth, 1 - 0.14 * warmth),
+               photo.rgb);
+  const RgbImage rgb = to_rgb_image(photo.rgb);
+  Result<CardQuad> quad = find_card(rgb);
+  if (!quad.ok()) return quad.status();
+  Result<RectifiedCard> card = rectify_card(rgb, *quad);
+  if (!card.ok()) return card.status();
+  return std::move(card->card);
+}
 
 cv::Mat smear_in_a_line(const cv::Mat& picture, double length_px, double angle_deg) {
   cv::Mat frame;

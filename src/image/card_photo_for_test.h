@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "image/rgb_image.h"
 
 namespace cardmint::image::test {
@@ -74,6 +75,12 @@ cv::Mat render_desk(Desk desk, int width, int height, std::uint32_t seed, int ob
 PhotoOptions random_pose(Desk desk, std::uint32_t seed);
 
 RgbImage to_rgb_image(const cv::Mat& rgb);
+
+// `face` photographed on a wood desk in random_pose(seed), under a light `warmth` warm (red up
+// and blue down by 14 % a unit; below 0, cool), then found and warped upright as the recognizer
+// does: for the tests of what is read off a rectified card. Errors: the detector's or the
+// rectifier's.
+Result<RgbImage> rectified_in_photo(const cv::Mat& face, std::uint32_t seed, double warmth = 0);
 
 // `picture` (8-bit R G B) smeared along a straight path `length_px` long at `angle_deg`, as a
 // hand moving during the exposure smears it: the photo generator's motion blur, whose kernel is

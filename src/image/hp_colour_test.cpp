@@ -2,11 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <opencv2/imgproc.hpp>
-
-#include "image/card_detector.h"
 #include "image/card_photo_for_test.h"
-#include "image/card_rectifier.h"
 
 namespace cardmint::image {
 namespace {
@@ -14,23 +10,14 @@ namespace {
 const cv::Scalar kRed{190, 30, 30};  // RGB
 const cv::Scalar kBlack{20, 20, 20};
 
-// `face` photographed on a desk in a random pose under a warm or cool light (red up and blue
-// down, or the reverse), found and rectified, and its HP's colour read.
+// `face` photographed on a desk in a random pose under a warm or cool light, found and
+// rectified, and its HP's colour read.
 HpColour hp_in_photo(test::FaceOptions face, std::uint32_t seed, double warmth = 0) {
   face.seed = seed;
-  test::Photo photo =
-      test::render_photo(test::render_face(face), test::random_pose(test::Desk::kWood, seed));
-  photo.rgb.convertTo(photo.rgb, CV_8UC3);
-  cv::multiply(photo.rgb, cv::Scalar(1 + 0.14 * warmth, 1 + 0.01 * warmth, 1 - 0.14 * warmth),
-               photo.rgb);
-  const RgbImage rgb = test::to_rgb_image(photo.rgb);
-  Result<CardQuad> quad = find_card(rgb);
-  EXPECT_TRUE(quad.ok()) << quad.status().message();
-  if (!quad.ok()) return {};
-  Result<RectifiedCard> card = rectify_card(rgb, *quad);
+  Result<RgbImage> card = test::rectified_in_photo(test::render_face(face), seed, warmth);
   EXPECT_TRUE(card.ok()) << card.status().message();
   if (!card.ok()) return {};
-  Result<HpColour> read = read_hp_colour(card->card);
+  Result<HpColour> read = read_hp_colour(*card);
   EXPECT_TRUE(read.ok()) << read.status().message();
   return read.ok() ? *read : HpColour{};
 }
