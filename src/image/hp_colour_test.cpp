@@ -60,5 +60,19 @@ TEST(HpColourTest, ARedTitleBandIsNoRedHp) {
 
 TEST(HpColourTest, RejectsAnEmptyImage) { EXPECT_FALSE(read_hp_colour(RgbImage{}).ok()); }
 
+// An image too small to hold the HP's place reads no red rather than failing or reading outside.
+TEST(HpColourTest, ATinyImageReadsNoRed) {
+  for (int side : {1, 3, 12}) {
+    RgbImage tiny;
+    tiny.width = side;
+    tiny.height = side;
+    tiny.pixels.assign(std::size_t(side) * std::size_t(side) * 3, 200);
+    Result<HpColour> read = read_hp_colour(tiny);
+    ASSERT_TRUE(read.ok()) << side;
+    EXPECT_EQ(read->red, 0) << side;
+    EXPECT_LT(read->red_hp_log_ratio, 0) << side;
+  }
+}
+
 }  // namespace
 }  // namespace cardmint::image
