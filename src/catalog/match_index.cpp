@@ -292,8 +292,7 @@ Result<MatchIndex> MatchIndex::load(sqlite3* db) {
   for (size_t id = 0; id < index.display_names_.size(); ++id) {
     const std::optional<std::string> owned = owned_part(index.display_names_[id]);
     if (owned) index.by_owned_part_[normalize_card_name(*owned)].push_back(static_cast<int>(id));
-    for (const std::string& shorter :
-         shortened_names(normalize_card_name(index.display_names_[id])))
+    for (const std::string& shorter : shortened_names(names_norm[id]))
       index.by_shortened_name_[shorter].push_back(static_cast<int>(id));
   }
   for (auto& [set_id, cards] : index.by_set_) {
