@@ -63,6 +63,20 @@ Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
   cv::Mat warped = view_of(out.card);
   cv::warpPerspective(view_of(photo), warped, homography, warped.size(), cv::INTER_LINEAR,
                       cv::BORDER_REPLICATE);
+  // The surround is warped on its own, the card shifted by the margin: taking the card out of
+  // it would move the card's pixels by rounding, and every reading with them.
+  const int m = options.surround_margin_px;
+  cv::Mat shift = cv::Mat::eye(3, 3, CV_64F);
+  shift.at<double>(0, 2) = m;
+  shift.at<double>(1, 2) = m;
+  out.surround_margin_px = m;
+  out.surround.width = options.width_px + 2 * m;
+  out.surround.height = options.height_px + 2 * m;
+  out.surround.pixels.resize(std::size_t(out.surround.width) * std::size_t(out.surround.height) *
+                             3);
+  cv::Mat around = view_of(out.surround);
+  cv::warpPerspective(view_of(photo), around, shift * homography, around.size(), cv::INTER_LINEAR,
+                      cv::BORDER_REPLICATE);
   Result<UprightEstimate> upright = estimate_upright(out.card);
   if (!upright.ok()) return upright.status();
   Quad q = ordered;
@@ -71,6 +85,8 @@ Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
     cv::Mat turned;
     cv::rotate(warped, turned, cv::ROTATE_180);
     turned.copyTo(warped);
+    cv::rotate(around, turned, cv::ROTATE_180);
+    turned.copyTo(around);
     q = shifted(q, 2);
     out.orientation_score = -upright->score;
   }
@@ -91,6 +107,10 @@ Result<RectifiedCard> rectify_card(const RgbImage& photo, const CardQuad& quad,
         fmt::format("canonical card size {}x{} is not a portrait size "
                     "between 16 and 4096 px",
                     options.width_px, options.height_px));
+  }
+  if (options.surround_margin_px < 0 || options.surround_margin_px > options.height_px) {
+    return Status::invalid_input(fmt::format("surround margin {} px is outside [0, {}]",
+                                             options.surround_margin_px, options.height_px));
   }
   Quad q;
   for (int i = 0; i < 4; ++i) q[i] = {quad.corners[i].x, quad.corners[i].y};

@@ -104,6 +104,46 @@ TEST(CardRectifierTest, TurnsEveryQuarterTurnUpright) {
   }
 }
 
+// The surround is the same warp with the photo kept around the card: the card inside it, the
+// desk past its edges, turned with the card when the card came out upside down.
+TEST(CardRectifierTest, SurroundHoldsTheCardAndTheDeskAroundIt) {
+  const cv::Mat card_face = face(13);
+  for (const double angle : {4.0, 183.0}) {
+    PhotoOptions o = pose(Desk::kDark, angle, 60);
+    o.card_height_frac = 0.5;
+    const Photo p = test::render_photo(card_face, o);
+    Result<RectifiedCard> card = rectify_card(test::to_rgb_image(p.rgb), quad_of(p));
+    ASSERT_TRUE(card.ok()) << card.status().message();
+    const int m = card->surround_margin_px;
+    ASSERT_GT(m, 0);
+    ASSERT_EQ(card->surround.width, card->card.width + 2 * m);
+    ASSERT_EQ(card->surround.height, card->card.height + 2 * m);
+    const cv::Mat around = view_of(card->surround);
+    const cv::Mat inside = around(cv::Rect(m, m, card->card.width, card->card.height));
+    cv::Mat difference;
+    cv::absdiff(inside, view_of(card->card), difference);
+    EXPECT_LT(cv::mean(difference)[0], 2.0) << angle;
+    // Below the card's foot: desk, unlike the card's own bottom rows.
+    const cv::Mat foot = view_of(card->card).rowRange(card->card.height - m, card->card.height);
+    const cv::Mat past =
+        around.rowRange(around.rows - m / 2, around.rows).colRange(m, m + card->card.width);
+    cv::Scalar desk_mean, desk_sd, foot_mean, foot_sd;
+    cv::meanStdDev(past, desk_mean, desk_sd);
+    cv::meanStdDev(foot, foot_mean, foot_sd);
+    EXPECT_GT(cv::norm(desk_mean - foot_mean), 20) << angle;
+  }
+  RectifyOptions none;
+  none.surround_margin_px = 0;
+  const Photo p = test::render_photo(card_face, pose(Desk::kDark, 4, 60));
+  Result<RectifiedCard> bare = rectify_card(test::to_rgb_image(p.rgb), quad_of(p), none);
+  ASSERT_TRUE(bare.ok()) << bare.status().message();
+  EXPECT_EQ(bare->surround.width, bare->card.width);
+  RectifyOptions bad;
+  bad.surround_margin_px = -1;
+  EXPECT_EQ(rectify_card(test::to_rgb_image(p.rgb), quad_of(p), bad).status().code(),
+            StatusCode::kInvalidInput);
+}
+
 TEST(CardRectifierTest, ModernLayoutAlsoComesOutUpright) {
   const cv::Mat card_face = face(12, false, true);
   const Photo p = test::render_photo(card_face, pose(Desk::kCloth, 183, 50));

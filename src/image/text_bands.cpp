@@ -19,15 +19,19 @@ namespace {
 // with the illustrator line just above it on modern cards. Each band has ~3% of slack either way.
 constexpr double kNameX0 = 0.03, kNameX1 = 0.97, kNameY0 = 0.0, kNameY1 = 0.14;
 constexpr double kStripX0 = 0.03, kStripX1 = 0.97, kStripY0 = 0.875, kStripY1 = 0.995;
+// Where an outline lay on a silver border's inner edge, the number line sits at the card
+// image's foot, cut: the strip read on past it into the photo.
+constexpr double kStripPastEdgeY1 = 1.035;
 // The art ends 46-55% down (classic cards highest); the body runs to the weakness row.
 constexpr double kBodyX0 = 0.03, kBodyX1 = 0.97, kBodyY0 = 0.45, kBodyY1 = 0.875;
 
-BandRect rect_of(const RgbImage& card, double x0, double y0, double x1, double y1) {
+// The band between fractions (x0, y0) and (x1, y1) of a card `width` x `height` px.
+BandRect rect_of(int width, int height, double x0, double y0, double x1, double y1) {
   BandRect r;
-  r.x = int(std::lround(x0 * card.width));
-  r.y = int(std::lround(y0 * card.height));
-  r.width = std::max(1, int(std::lround(x1 * card.width)) - r.x);
-  r.height = std::max(1, int(std::lround(y1 * card.height)) - r.y);
+  r.x = int(std::lround(x0 * width));
+  r.y = int(std::lround(y0 * height));
+  r.width = std::max(1, int(std::lround(x1 * width)) - r.x);
+  r.height = std::max(1, int(std::lround(y1 * height)) - r.y);
   return r;
 }
 
@@ -91,13 +95,29 @@ Result<TextBands> crop_text_bands(const RgbImage& card) {
         fmt::format("card image is {}x{}, too small to crop text from", card.width, card.height));
   }
   TextBands bands;
-  bands.name_rect = rect_of(card, kNameX0, kNameY0, kNameX1, kNameY1);
-  bands.number_strip_rect = rect_of(card, kStripX0, kStripY0, kStripX1, kStripY1);
-  bands.body_rect = rect_of(card, kBodyX0, kBodyY0, kBodyX1, kBodyY1);
+  bands.name_rect = rect_of(card.width, card.height, kNameX0, kNameY0, kNameX1, kNameY1);
+  bands.number_strip_rect =
+      rect_of(card.width, card.height, kStripX0, kStripY0, kStripX1, kStripY1);
+  bands.body_rect = rect_of(card.width, card.height, kBodyX0, kBodyY0, kBodyX1, kBodyY1);
   bands.name = crop(card, bands.name_rect);
   bands.number_strip = crop(card, bands.number_strip_rect);
   bands.body = crop(card, bands.body_rect);
   return bands;
+}
+
+Result<RgbImage> crop_number_strip_past_edge(const RgbImage& surround, int margin) {
+  if (Status s = check_rgb_image(surround, "card surround"); !s.ok()) return s;
+  const int width = surround.width - 2 * margin, height = surround.height - 2 * margin;
+  if (margin < 0 || width < 64 || height < 100) {
+    return Status::invalid_input(
+        fmt::format("card surround is {}x{} with a {} px margin, too small to crop text from",
+                    surround.width, surround.height, margin));
+  }
+  BandRect r = rect_of(width, height, kStripX0, kStripY0, kStripX1, kStripPastEdgeY1);
+  r.x += margin;
+  r.y += margin;
+  r.height = std::min(r.height, surround.height - r.y);
+  return crop(surround, r);
 }
 
 Result<RgbImage> enhance_for_ocr(const RgbImage& band, const EnhanceOptions& options) {

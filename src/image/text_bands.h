@@ -36,6 +36,12 @@ struct TextBands {
 // Errors: invalid_input for an empty or inconsistent image, or one too small to hold text.
 [[nodiscard]] Result<TextBands> crop_text_bands(const RgbImage& card);
 
+// The number strip of `surround`, a card with `margin` px of the photo around it on every side
+// (RectifiedCard::surround), carried on past the card's foot into the photo: an outline that
+// took a silver border's inner edge for the card's edge cuts the number line off at the foot.
+// Errors: invalid_input for an empty or inconsistent image, or one too small to hold text.
+[[nodiscard]] Result<RgbImage> crop_number_strip_past_edge(const RgbImage& surround, int margin);
+
 struct EnhanceOptions {
   // Upscale before contrast work (cubic). On a 1039 px card the number is ~18 px tall;
   // Tesseract reads best near 30 px, so 2.0 suits the number crops and 1.0 the name.

@@ -100,6 +100,43 @@ TEST(TextBandsTest, RejectsTinyOrEmptyCards) {
   ASSERT_FALSE(crop_text_bands(RgbImage{}).ok());
 }
 
+// A card image with a margin around it, as RectifiedCard::surround: the card's strip carried on
+// past its foot takes the margin's rows below the card, and the card's own strip from above.
+TEST(NumberStripPastEdgeTest, CarriesTheStripOnPastTheCardsFoot) {
+  const RgbImage card = test::to_rgb_image(canonical_face({}));
+  constexpr int kMargin = 42;
+  cv::Mat surround(card.height + 2 * kMargin, card.width + 2 * kMargin, CV_8UC3,
+                   cv::Scalar(200, 30, 30));
+  view_of(card).copyTo(surround(cv::Rect(kMargin, kMargin, card.width, card.height)));
+  Result<TextBands> bands = crop_text_bands(card);
+  ASSERT_TRUE(bands.ok()) << bands.status().message();
+  Result<RgbImage> past = crop_number_strip_past_edge(rgb_image_of(surround), kMargin);
+  ASSERT_TRUE(past.ok()) << past.status().message();
+
+  const BandRect& strip = bands->number_strip_rect;
+  ASSERT_EQ(past->width, strip.width);
+  // The strip's top, and its rows to 3.5% of the card's height below the card's foot.
+  const int below_foot = past->height - (card.height - strip.y);
+  EXPECT_NEAR(below_foot, 0.035 * card.height, 2);
+  const cv::Mat got = view_of(*past);
+  const cv::Mat own = view_of(bands->number_strip);
+  EXPECT_EQ(cv::norm(got(cv::Rect(0, 0, own.cols, own.rows)), own, cv::NORM_INF), 0.0);
+  const cv::Mat margin_rows = got.rowRange(got.rows - below_foot, got.rows);
+  const cv::Mat desk(margin_rows.size(), CV_8UC3, cv::Scalar(200, 30, 30));
+  EXPECT_EQ(cv::norm(margin_rows, desk, cv::NORM_INF), 0.0);
+}
+
+TEST(NumberStripPastEdgeTest, RejectsAMarginThatLeavesNoCard) {
+  RgbImage small;
+  small.width = 200;
+  small.height = 260;
+  small.pixels.assign(200 * 260 * 3, 128);
+  EXPECT_TRUE(crop_number_strip_past_edge(small, 10).ok());
+  EXPECT_EQ(crop_number_strip_past_edge(small, 90).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(crop_number_strip_past_edge(small, -1).status().code(), StatusCode::kInvalidInput);
+  EXPECT_FALSE(crop_number_strip_past_edge(RgbImage{}, 0).ok());
+}
+
 // A faded number band: grey text on a slightly lighter grey, half of it under a shadow.
 RgbImage faded_band() {
   cv::Mat band(60, 300, CV_8UC3, cv::Scalar(170, 170, 170));

@@ -156,10 +156,25 @@ std::vector<image::TextLine> widened(const std::vector<image::TextLine>& lines, 
   return out;
 }
 
+// The card as OCR reads it: the rectified card and, where the rectifier kept it, the photo
+// around it (a number line cut by the card image's foot is read on into it).
+struct CardPicture {
+  const image::RgbImage& card;
+  const image::RgbImage* surround = nullptr;  // RectifiedCard::surround, when there is one
+  int margin = 0;
+};
+
+// True when one of `lines` reaches the foot of a band `height` tall: print cut by its edge.
+bool touches_foot(const std::vector<image::TextLine>& lines, int height) {
+  return std::any_of(lines.begin(), lines.end(), [&](const image::TextLine& line) {
+    return line.box.y + line.box.height >= height - 1;
+  });
+}
+
 // The card's text lines read in `pass`'s styles, added to `text`.
-Status read_card_text(ocr::OcrReader& reader, const image::RgbImage& card, Pass pass,
+Status read_card_text(ocr::OcrReader& reader, const CardPicture& picture, Pass pass,
                       CardText& text) {
-  Result<image::TextBands> bands = image::crop_text_bands(card);
+  Result<image::TextBands> bands = image::crop_text_bands(picture.card);
   if (!bands.ok()) return bands.status();
   Result<std::vector<image::TextLine>> titles =
       image::find_text_lines(bands->name, image::kTitleBandLines);
@@ -181,9 +196,20 @@ Status read_card_text(ocr::OcrReader& reader, const image::RgbImage& card, Pass 
       return s;
   }
   // The tallest small-print lines first: the number outranks the copyright line.
-  return read_lines(reader, bands->number_strip,
-                    tallest(std::move(numbers).value(), kMaxNumberLines), number_styles(pass),
-                    ocr::LineKind::kNumber, text.numbers);
+  std::vector<image::TextLine> number_lines = tallest(std::move(numbers).value(), kMaxNumberLines);
+  if (!picture.surround || !touches_foot(number_lines, bands->number_strip.height)) {
+    return read_lines(reader, bands->number_strip, number_lines, number_styles(pass),
+                      ocr::LineKind::kNumber, text.numbers);
+  }
+  // A line cut by the card image's foot: the strip is read on into the photo past it instead.
+  Result<image::RgbImage> past =
+      image::crop_number_strip_past_edge(*picture.surround, picture.margin);
+  if (!past.ok()) return past.status();
+  Result<std::vector<image::TextLine>> past_lines =
+      image::find_text_lines(*past, image::kNumberStripLines);
+  if (!past_lines.ok()) return past_lines.status();
+  return read_lines(reader, *past, tallest(std::move(past_lines).value(), kMaxNumberLines),
+                    number_styles(pass), ocr::LineKind::kNumber, text.numbers);
 }
 
 // The rows of the tallest of `lines`, at most `limit`, each across the whole band: an attack name
@@ -563,25 +589,28 @@ bool settled(const Result<Reading>& reading, double reread_below) {
 // blur, the card with the blur taken out, its lines added to what was read so far (a name read
 // before and a number read only now pair up).
 Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& reader,
-                               const image::RgbImage& card, const catalog::MatchHints& hints,
+                               const CardPicture& picture, const catalog::MatchHints& hints,
                                double reread_below) {
   CardText text;
-  if (Status s = read_card_text(reader, card, Pass::kFirst, text); !s.ok()) return s;
+  if (Status s = read_card_text(reader, picture, Pass::kFirst, text); !s.ok()) return s;
   Result<Reading> reading = match_text(catalog, text, hints);
   if (settled(reading, reread_below)) return reading;
-  if (Status s = read_card_text(reader, card, Pass::kSecond, text); !s.ok()) return s;
+  if (Status s = read_card_text(reader, picture, Pass::kSecond, text); !s.ok()) return s;
   reading = match_text(catalog, text, hints);
   if (settled(reading, reread_below)) return reading;
   if (reading->name_clear) {
-    if (Status s = read_body_text(reader, card, text); !s.ok()) return s;
+    if (Status s = read_body_text(reader, picture.card, text); !s.ok()) return s;
     reading = match_text(catalog, text, hints);
     if (settled(reading, reread_below)) return reading;
   }
-  const std::optional<image::MotionBlur> blur = image::estimate_motion_blur(card, kMinMotionBlurPx);
+  const std::optional<image::MotionBlur> blur =
+      image::estimate_motion_blur(picture.card, kMinMotionBlurPx);
   if (!blur) return reading;
-  Result<image::RgbImage> sharpened = image::remove_motion_blur(card, *blur, kDeblurNoiseToSignal);
+  Result<image::RgbImage> sharpened =
+      image::remove_motion_blur(picture.card, *blur, kDeblurNoiseToSignal);
   if (!sharpened.ok()) return sharpened.status();
-  if (Status s = read_card_text(reader, *sharpened, Pass::kSecond, text); !s.ok()) return s;
+  const CardPicture sharp{*sharpened};
+  if (Status s = read_card_text(reader, sharp, Pass::kSecond, text); !s.ok()) return s;
   Result<Reading> deblurred = match_text(catalog, text, hints);
   if (deblurred.ok() && !settled(deblurred, reread_below) && deblurred->name_clear) {
     if (Status s = read_body_text(reader, *sharpened, text); !s.ok()) return s;
@@ -617,8 +646,12 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
   Result<ocr::OcrReader*> reader = thread_reader();
   if (!reader.ok()) return reader.status();
   const auto start = Clock::now();
+  // A card warped by hand (tests) has no surround: then the card alone is read.
+  const bool has_surround = !card.surround.empty();
+  const CardPicture upright{card.card, has_surround ? &card.surround : nullptr,
+                            card.surround_margin_px};
   Result<Reading> reading =
-      read_and_match(catalog_, **reader, card.card, hints, options_.reread_below);
+      read_and_match(catalog_, **reader, upright, hints, options_.reread_below);
   if (!reading.ok()) return reading.status();
   // Layout cues can mistake a card for upside down; when they are unsure, the text read the
   // other way up decides. When they are sure but the text read that way up is junk, only a
@@ -630,8 +663,13 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
   if (!sure_way_up || junk) {
     Result<image::RgbImage> turned = image::rotate_image(card.card, 180);
     if (!turned.ok()) return turned.status();
+    Result<image::RgbImage> turned_surround =
+        has_surround ? image::rotate_image(card.surround, 180) : image::RgbImage{};
+    if (!turned_surround.ok()) return turned_surround.status();
+    const CardPicture other_way{*turned, has_surround ? &*turned_surround : nullptr,
+                                card.surround_margin_px};
     Result<Reading> other =
-        read_and_match(catalog_, **reader, *turned, hints, options_.reread_below);
+        read_and_match(catalog_, **reader, other_way, hints, options_.reread_below);
     if (!other.ok()) return other.status();
     const bool overturns =
         !sure_way_up || other->name_clear || settled(other, options_.reread_below);

@@ -163,6 +163,36 @@ INSTANTIATE_TEST_SUITE_P(Photos, AttachedThingsTest,
                          ::testing::Values(Case{"PaperAndCable", "sv10-191", 223, 81}),
                          case_name<Case>);
 
+// Photos whose outline lies inside the card, on a silver border's inner edge (a Rare Candy of
+// Mega Evolution on a grey desk, its bottom side there), so the card image ends at the number
+// line's foot and the line finder finds the digits cut; the strip read on past the card image's
+// foot into the photo holds them whole.
+class CutNumberLineTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(CutNumberLineTest, ReadsTheNumberPastTheOutline) {
+  const Shot shot = shoot(GetParam());
+
+  // The premise: the outline is the card less a strip along one side.
+  Result<image::CardOutlines> outlines = outlines_in(shot);
+  ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
+  const double iou = overlap(outlines->card, shot.corners);
+  EXPECT_GT(iou, 0.85);
+  EXPECT_LT(iou, 0.97);
+
+  Result<Recognition> read = recognize(shot.jpeg);
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
+  EXPECT_EQ(read->card->id, GetParam().card_id);
+  // Read from the number line, not guessed from the name.
+  ASSERT_TRUE(read->ocr.has_value());
+  EXPECT_NE(read->ocr->number_line.find(read->card->number), std::string::npos)
+      << read->ocr->number_line;
+}
+
+INSTANTIATE_TEST_SUITE_P(Photos, CutNumberLineTest,
+                         ::testing::Values(Case{"SilverBorderInnerEdge", "me01-125", 2026, 142}),
+                         case_name<Case>);
+
 // Photos where no outline scores the detector's floor, read on the best of those below it:
 // - OffThePhoto: a full-art Duraludon VMAX held close, its corners off the photo's sides, so
 //   its outline is cut to a squarer shape;
