@@ -378,6 +378,55 @@ Quad provisional_order(const Quad& q) {
   return c;
 }
 
+CardQuad card_quad_of(const Quad& q, double score) {
+  CardQuad out;
+  for (int i = 0; i < 4; ++i) out.corners[i] = {q[i].x, q[i].y};
+  out.score = score;
+  return out;
+}
+
+// The card around `outline` were it the card's art box, alone or with the name band above it:
+// a white card on pale cloth shows no edge to outline, while the art frame's is strong. Where
+// the standard layouts print them (fractions of the card; a few percent either way between
+// eras), for each way up the box may lie; only cards inside the photo. The outline's long side
+// is the card's width. Read, they tell whether the outline was the card.
+std::vector<Quad> cards_around_art_box(const Quad& outline, const cv::Size& photo) {
+  struct Part {
+    double x0, x1, y0, y1;
+  };
+  constexpr Part kParts[] = {{0.087, 0.913, 0.105, 0.47},  // the art box
+                             {0.087, 0.913, 0.03, 0.47}};  // with the name band
+  const double slack = 0.02 * std::max(photo.width, photo.height);
+  std::vector<Quad> out;
+  // Unit square to the outline: v along a short side (down the card), u along a long side.
+  const Quad q = short_side_first(clockwise(outline));
+  const cv::Point2f unit[4] = {{0, 0}, {0, 1}, {1, 1}, {1, 0}};
+  const cv::Point2f corners[4] = {cv::Point2f(q[0]), cv::Point2f(q[1]), cv::Point2f(q[2]),
+                                  cv::Point2f(q[3])};
+  const cv::Mat to_photo = cv::getPerspectiveTransform(unit, corners);
+  for (const Part& part : kParts) {
+    const double across = part.x1 - part.x0, down = part.y1 - part.y0;
+    const double u0 = -part.x0 / across, u1 = (1 - part.x0) / across;
+    for (const bool part_on_top : {true, false}) {
+      const double v0 = part_on_top ? -part.y0 / down : 1 - (1 - part.y0) / down;
+      const double v1 = part_on_top ? (1 - part.y0) / down : 1 + part.y0 / down;
+      const std::vector<cv::Point2d> card = {{u0, v0}, {u0, v1}, {u1, v1}, {u1, v0}};
+      std::vector<cv::Point2d> mapped;
+      cv::perspectiveTransform(card, mapped, to_photo);
+      Quad around;
+      bool inside = true;
+      for (int i = 0; i < 4; ++i) {
+        around[i] = mapped[std::size_t(i)];
+        inside = inside && around[i].x >= -slack && around[i].y >= -slack &&
+                 around[i].x <= photo.width + slack && around[i].y <= photo.height + slack;
+      }
+      if (!inside || !is_usable_card_quad(clockwise(around))) continue;
+      out.push_back(provisional_order(around));
+    }
+  }
+  return out;
+}
+
 Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOptions& options) {
   const cv::Mat full = view_of(photo);
   const Downscaled small = downscale(full, std::max(64, options.detect_max_side_px));
@@ -499,10 +548,8 @@ Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOpt
     }
     q = provisional_order(q);
     if (!is_usable_card_quad(q)) return std::nullopt;
-    CardQuad out;
-    for (int i = 0; i < 4; ++i) out.corners[i] = {q[i].x, q[i].y};
-    out.score = std::clamp(c.shape_score, 0.0, 1.0);  // the measure min_score was held to
-    return out;
+    return card_quad_of(q,
+                        std::clamp(c.shape_score, 0.0, 1.0));  // the measure min_score was held to
   };
   std::optional<CardQuad> card = in_photo(chosen);
   if (!card) {
@@ -534,6 +581,12 @@ Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOpt
   }
   for (const Candidate& c : others) {
     if (std::optional<CardQuad> other = in_photo(c)) out.alternatives.push_back(*other);
+  }
+  if (max_alternatives > 0) {
+    Quad chosen_in_photo;
+    for (int i = 0; i < 4; ++i) chosen_in_photo[i] = {card->corners[i].x, card->corners[i].y};
+    for (const Quad& around : cards_around_art_box(chosen_in_photo, full.size()))
+      out.alternatives.push_back(card_quad_of(around, card->score));
   }
   return out;
 }

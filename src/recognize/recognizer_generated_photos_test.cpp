@@ -145,6 +145,33 @@ INSTANTIATE_TEST_SUITE_P(Photos, LargerOutlineTest,
                                            Case{"StraightEdges", "me04-114", 31, 72}),
                          case_name<Case>);
 
+// Photos where the only outline found is the art box, alone (a white Po Town in a sleeve on a
+// pale desk) or with the name band above it (a white Team Magma's Great Ball on pale marble):
+// the card's own edge is too faint to outline anywhere. The card around the art box, where the
+// layouts print it, is offered as an alternative, and read.
+class ArtBoxOutlineTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ArtBoxOutlineTest, ReadsTheCardAroundTheArtBox) {
+  const Shot shot = shoot(GetParam());
+
+  // The premise: the outline is a part of the card, and no larger outline was found.
+  Result<image::CardOutlines> outlines = outlines_in(shot);
+  ASSERT_TRUE(outlines.ok()) << outlines.status().to_string();
+  ASSERT_LT(overlap(outlines->card, shot.corners), 0.6);
+  // The card around it, as the layout places it: near the true corners (0.96 and 0.94).
+  double best = 0;
+  for (const image::CardQuad& other : outlines->alternatives)
+    best = std::max(best, overlap(other, shot.corners));
+  EXPECT_GE(best, 0.9) << outlines->alternatives.size() << " alternatives";
+
+  expect_read_as(shot, GetParam().card_id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Photos, ArtBoxOutlineTest,
+                         ::testing::Values(Case{"ArtBoxAlone", "sm3-121", 311, 116},
+                                           Case{"ArtBoxWithTheNameBand", "dc1-31", 2026, 172}),
+                         case_name<Case>);
+
 // Photos where the card's region joins things lying against it, and the region's hull is no card
 // shape: a gold-bordered full-art Team Rocket's Houndoom on noisy purple cloth, a sheet of paper
 // under its left side and a red cable touching its bottom. The region opened wider frees it.
