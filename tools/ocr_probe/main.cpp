@@ -49,7 +49,15 @@ int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader
   Result<image::CardOutlines> outlines = image::find_card_outlines(*decoded);
   if (!outlines.ok()) {
     std::cout << photo.filename().string() << "\tno card: " << outlines.status().message() << "\n";
-    return 1;
+    // The outlines below the detector's floor, as the Recognizer reads them next (its
+    // RecognizerOptions::read_weak_outlines_above).
+    image::CardDetectorOptions weaker;
+    weaker.min_score = 0.1;
+    weaker.rank_straight_edge_outlines = true;
+    outlines = image::find_card_outlines(*decoded, weaker);
+    if (!outlines.ok()) return 1;
+    std::cout << photo.filename().string() << "\tbelow the floor, scored " << outlines->card.score
+              << ":\n";
   }
   int failures = probe_outline(*decoded, outlines->card, photo.stem().string(), out_dir, reader);
   for (std::size_t i = 0; i < outlines->alternatives.size(); ++i) {
