@@ -385,17 +385,19 @@ CardQuad card_quad_of(const Quad& q, double score) {
   return out;
 }
 
-// The card around `outline` were it the card's art box, alone or with the name band above it:
-// a white card on pale cloth shows no edge to outline, while the art frame's is strong. Where
-// the standard layouts print them (fractions of the card; a few percent either way between
-// eras), for each way up the box may lie; only cards inside the photo. The outline's long side
-// is the card's width. Read, they tell whether the outline was the card.
-std::vector<Quad> cards_around_art_box(const Quad& outline, const cv::Size& photo) {
+// The card around `outline` were it a part of the card's layout: its art box, alone or with the
+// name band above it, or the card below the art box. A white or silver card on pale cloth shows
+// too faint an edge to outline, while the art frame's is strong. Where the standard layouts
+// print them (fractions of the card; a few percent either way between eras), for each way up
+// the part may lie; only cards inside the photo. The outline's long side is the card's width.
+// Read, they tell whether the outline was the card.
+std::vector<Quad> cards_around_layout_part(const Quad& outline, const cv::Size& photo) {
   struct Part {
     double x0, x1, y0, y1;
   };
   constexpr Part kParts[] = {{0.087, 0.913, 0.105, 0.47},  // the art box
-                             {0.087, 0.913, 0.03, 0.47}};  // with the name band
+                             {0.087, 0.913, 0.03, 0.47},   // with the name band
+                             {0.0, 1.0, 0.47, 1.0}};       // the card below the art box
   const double slack = 0.02 * std::max(photo.width, photo.height);
   std::vector<Quad> out;
   // Unit square to the outline: v along a short side (down the card), u along a long side.
@@ -585,7 +587,7 @@ Result<CardOutlines> find_card_impl(const RgbImage& photo, const CardDetectorOpt
   if (max_alternatives > 0) {
     Quad chosen_in_photo;
     for (int i = 0; i < 4; ++i) chosen_in_photo[i] = {card->corners[i].x, card->corners[i].y};
-    for (const Quad& around : cards_around_art_box(chosen_in_photo, full.size()))
+    for (const Quad& around : cards_around_layout_part(chosen_in_photo, full.size()))
       out.alternatives.push_back(card_quad_of(around, card->score));
   }
   return out;

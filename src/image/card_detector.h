@@ -46,9 +46,10 @@ struct CardDetectorOptions {
 // card-shaped part of its layout (the art box with the name band, a text panel) or of the desk
 // (a tile) can out-score it. Which is the card only reading it tells, so a caller unsure of what
 // it read on `card` reads `alternatives` too (best first, each scoring min_score; usually none).
-// Last come the cards `card` would lie in were it the art box, alone or with the name band
-// (where the layouts print them, each way up, those inside the photo): on a white card on pale
-// cloth only the art frame's edge may be strong enough to outline. They are not counted in
+// Last come the cards `card` would lie in were it a part of the layout: the art box, alone or
+// with the name band, or the card below the art box (where the layouts print them, each way up,
+// those inside the photo): on a white card on pale cloth only the art frame's edge may be strong
+// enough to outline. They are not counted in
 // max_alternatives and carry `card`'s score. Errors as find_card().
 struct CardOutlines {
   CardQuad card;

@@ -229,6 +229,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, CutNumberLineTest,
 // - DarkCardDarkCloth: a full-art Morpeko turned 90°, its dark half on dark green cloth: no
 //   closed region follows it, and the outline from its straight edges, ranked with the others,
 //   is the best.
+// - BelowTheArtBoxOnly: a silver Altaria in a sleeve on pale marble, whose best outline is the
+//   card below its art box; the card around that part is read.
 class WeakOutlineTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(WeakOutlineTest, ReadsTheCardAllTheSame) {
@@ -247,7 +249,8 @@ INSTANTIATE_TEST_SUITE_P(Photos, WeakOutlineTest,
                          ::testing::Values(Case{"OffThePhoto", "swsh7-220", 57, 123},
                                            Case{"FaintEdges", "me03-111", 83, 125},
                                            Case{"GlareOnTheEdge", "sv02-229", 57, 145},
-                                           Case{"DarkCardDarkCloth", "sv04-206", 211, 13}),
+                                           Case{"DarkCardDarkCloth", "sv04-206", 211, 13},
+                                           Case{"BelowTheArtBoxOnly", "swsh12tg-TG11", 353, 68}),
                          case_name<Case>);
 
 // Desks with no card, photo n of `cardmint-photos --count 0 --no-card 80 --seed S
