@@ -66,17 +66,19 @@ Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
   // The surround is warped on its own, the card shifted by the margin: taking the card out of
   // it would move the card's pixels by rounding, and every reading with them.
   const int m = options.surround_margin_px;
-  cv::Mat shift = cv::Mat::eye(3, 3, CV_64F);
-  shift.at<double>(0, 2) = m;
-  shift.at<double>(1, 2) = m;
-  out.surround_margin_px = m;
-  out.surround.width = options.width_px + 2 * m;
-  out.surround.height = options.height_px + 2 * m;
-  out.surround.pixels.resize(std::size_t(out.surround.width) * std::size_t(out.surround.height) *
-                             3);
-  cv::Mat around = view_of(out.surround);
-  cv::warpPerspective(view_of(photo), around, shift * homography, around.size(), cv::INTER_LINEAR,
-                      cv::BORDER_REPLICATE);
+  cv::Mat around;
+  if (m > 0) {
+    cv::Mat shift = cv::Mat::eye(3, 3, CV_64F);
+    shift.at<double>(0, 2) = m;
+    shift.at<double>(1, 2) = m;
+    out.surround.width = options.width_px + 2 * m;
+    out.surround.height = options.height_px + 2 * m;
+    out.surround.pixels.resize(std::size_t(out.surround.width) * std::size_t(out.surround.height) *
+                               3);
+    around = view_of(out.surround);
+    cv::warpPerspective(view_of(photo), around, shift * homography, around.size(), cv::INTER_LINEAR,
+                        cv::BORDER_REPLICATE);
+  }
   Result<UprightEstimate> upright = estimate_upright(out.card);
   if (!upright.ok()) return upright.status();
   Quad q = ordered;
@@ -85,8 +87,10 @@ Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
     cv::Mat turned;
     cv::rotate(warped, turned, cv::ROTATE_180);
     turned.copyTo(warped);
-    cv::rotate(around, turned, cv::ROTATE_180);
-    turned.copyTo(around);
+    if (!around.empty()) {
+      cv::rotate(around, turned, cv::ROTATE_180);
+      turned.copyTo(around);
+    }
     q = shifted(q, 2);
     out.orientation_score = -upright->score;
   }

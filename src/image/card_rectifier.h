@@ -15,10 +15,10 @@ struct RectifyOptions {
   // OCR that wants taller glyphs should upscale the small number crop, not the whole card.
   int width_px = 744;
   int height_px = 1039;
-  // How much of the photo around the card RectifiedCard::surround keeps, in the card's pixels:
-  // 4% of its height, a silver border's width, for print an outline on the border's inner edge
-  // cut off.
-  int surround_margin_px = 42;
+  // How much of the photo around the card RectifiedCard::surround keeps, in the card's pixels;
+  // 0: none, and no second warp. For reading print an outline on a border's inner edge cut off,
+  // a border's width (the OCR path asks for 42 px, 4% of the card's height).
+  int surround_margin_px = 0;
 };
 
 struct RectifiedCard {
@@ -30,10 +30,9 @@ struct RectifiedCard {
   // the choice made, confidence in [0, 1]. Below ~0.5 a caller should confirm by OCR both ways.
   double orientation_score = 0;
   double orientation_confidence = 0;
-  // The same warp with `surround_margin_px` of the photo kept around the card on every side,
-  // turned with it: the card is at (margin, margin) inside.
+  // The same warp with RectifyOptions::surround_margin_px of the photo kept around the card on
+  // every side, turned with it, the card in the middle; empty when no margin was asked for.
   RgbImage surround;
-  int surround_margin_px = 0;
   CardQuad quad;  // the input quad reordered: corners[0] is the card's top-left, clockwise
 };
 

@@ -161,7 +161,6 @@ std::vector<image::TextLine> widened(const std::vector<image::TextLine>& lines, 
 struct CardPicture {
   const image::RgbImage& card;
   const image::RgbImage* surround = nullptr;  // RectifiedCard::surround, when there is one
-  int margin = 0;
 };
 
 // True when one of `lines` reaches the foot of a band `height` tall: print cut by its edge.
@@ -202,8 +201,8 @@ Status read_card_text(ocr::OcrReader& reader, const CardPicture& picture, Pass p
                       ocr::LineKind::kNumber, text.numbers);
   }
   // A line cut by the card image's foot: the strip is read on into the photo past it instead.
-  Result<image::RgbImage> past =
-      image::crop_number_strip_past_edge(*picture.surround, picture.margin);
+  Result<image::RgbImage> past = image::crop_number_strip_past_edge(
+      *picture.surround, (picture.surround->height - picture.card.height) / 2);
   if (!past.ok()) return past.status();
   Result<std::vector<image::TextLine>> past_lines =
       image::find_text_lines(*past, image::kNumberStripLines);
@@ -646,10 +645,9 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
   Result<ocr::OcrReader*> reader = thread_reader();
   if (!reader.ok()) return reader.status();
   const auto start = Clock::now();
-  // A card warped by hand (tests) has no surround: then the card alone is read.
+  // A card rectified without a surround (tests, tools) is read alone.
   const bool has_surround = !card.surround.empty();
-  const CardPicture upright{card.card, has_surround ? &card.surround : nullptr,
-                            card.surround_margin_px};
+  const CardPicture upright{card.card, has_surround ? &card.surround : nullptr};
   Result<Reading> reading =
       read_and_match(catalog_, **reader, upright, hints, options_.reread_below);
   if (!reading.ok()) return reading.status();
@@ -666,8 +664,7 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
     Result<image::RgbImage> turned_surround =
         has_surround ? image::rotate_image(card.surround, 180) : image::RgbImage{};
     if (!turned_surround.ok()) return turned_surround.status();
-    const CardPicture other_way{*turned, has_surround ? &*turned_surround : nullptr,
-                                card.surround_margin_px};
+    const CardPicture other_way{*turned, has_surround ? &*turned_surround : nullptr};
     Result<Reading> other =
         read_and_match(catalog_, **reader, other_way, hints, options_.reread_below);
     if (!other.ok()) return other.status();

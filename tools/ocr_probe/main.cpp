@@ -21,6 +21,7 @@
 #include "image/text_bands.h"
 #include "image/text_lines.h"
 #include "ocr/ocr_reader.h"
+#include "recognize/recognizer.h"
 
 namespace {
 
@@ -49,10 +50,9 @@ int probe(const fs::path& photo, const fs::path& out_dir, ocr::OcrReader& reader
   Result<image::CardOutlines> outlines = image::find_card_outlines(*decoded);
   if (!outlines.ok()) {
     std::cout << photo.filename().string() << "\tno card: " << outlines.status().message() << "\n";
-    // The outlines below the detector's floor, as the Recognizer reads them next (its
-    // RecognizerOptions::read_weak_outlines_above).
+    // The outlines below the detector's floor, as the Recognizer reads them next.
     image::CardDetectorOptions weaker;
-    weaker.min_score = 0.1;
+    weaker.min_score = recognize::RecognizerOptions{}.read_weak_outlines_above;
     weaker.rank_straight_edge_outlines = true;
     outlines = image::find_card_outlines(*decoded, weaker);
     if (!outlines.ok()) return 1;
