@@ -371,5 +371,27 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"HpRead", "swshp-SWSH225", 239, 36}),
     case_name<Case>);
 
+// Classic first editions read as their unstamped printing, the stamp being missed:
+// - GlareOnTheStamp: a Neo Discovery Tyranitar, a glare over the stamp greying its black ink
+//   (0.55 of black, under the 0.6 that counted as ink) on a dark green body;
+// - FrameBlurredAway: a Neo Destiny Dark Octillery and a Gym Heroes Sabrina's Mr. Mime, blurred
+//   until the art frame's thin line was not found, and with it no place to look for the stamp.
+class FirstEditionStampTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(FirstEditionStampTest, ReadsTheFirstEdition) {
+  const Shot shot = shoot(GetParam());
+  Result<Recognition> read = recognize(shot.jpeg);
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  ASSERT_TRUE(read->card.has_value()) << read->unknown_reason;
+  EXPECT_EQ(read->card->id, GetParam().card_id);
+  EXPECT_EQ(read->card->finish, "first edition");
+}
+
+INSTANTIATE_TEST_SUITE_P(Photos, FirstEditionStampTest,
+                         ::testing::Values(Case{"GlareOnTheStamp", "neo2-31", 2026, 106},
+                                           Case{"FrameBlurredAway", "neo4-62", 349, 4},
+                                           Case{"FrameBlurredAwayToo", "gym1-94", 83, 91}),
+                         case_name<Case>);
+
 }  // namespace
 }  // namespace cardmint::recognize
