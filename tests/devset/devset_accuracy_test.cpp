@@ -17,11 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Measured 2026-12-07 (see data/devset/README.md: top-1 96.5, name 99.5, exact printing 94.0 %):
-// the floors are a few points lower.
-constexpr double kMinTopOne = 0.93;
+// Measured 2026-12-07, eighth session (see data/devset/README.md: top-1 97.0, name 99.5, exact
+// printing 95.0 %): the floors are a few points lower.
+constexpr double kMinTopOne = 0.94;
 constexpr double kMinNameRead = 0.97;
-constexpr double kMinExactPrinting = 0.91;
+constexpr double kMinExactPrinting = 0.92;
 // Wrong answers at or above the confidence users trust: the ones that hurt.
 constexpr double kMaxConfidentWrongRate = 0.01;
 
