@@ -10,8 +10,6 @@
 namespace cardmint::image {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 // Paths longer than this are not searched: no text survives them, and the cepstrum's dip
 // weakens with length while its neighbourhood's noise does not.
 constexpr int kMaxPathPx = 24;
@@ -70,24 +68,27 @@ cv::Mat cepstrum_of(const cv::Mat& log_magnitude) {
 }
 
 // log(energy across the path / energy along it) over the measured band: a smear along (dx, dy)
-// takes the detail out of the frequencies along its path only.
+// takes the detail out of the frequencies along its path only. The spectrum of a real picture
+// is symmetric through the origin, so the half above the u axis says all.
 double anisotropy(const cv::Mat& log_magnitude, double dx, double dy) {
   const int side = log_magnitude.rows;
-  const double path = std::atan2(dy, dx);
+  const double length = std::hypot(dx, dy);
+  const double path_u = dx / length, path_v = dy / length;
+  const double wedge = std::sin(kWedgeHalfAngle);
+  const double lowest = kMinAnisotropyFrequency * side, highest = kMaxAnisotropyFrequency * side;
   double along = 0, across = 0;
-  for (int v = -side / 2; v < side / 2; ++v) {
-    for (int u = -side / 2; u < side / 2; ++u) {
-      if (u == 0 || v == 0) continue;
-      const double frequency = std::hypot(u, v) / side;
-      if (frequency < kMinAnisotropyFrequency || frequency > kMaxAnisotropyFrequency) continue;
-      const double off_path = std::abs(std::remainder(std::atan2(v, u) - path, kPi));
-      const double energy =
-          std::exp(2.0 * log_magnitude.at<float>((v + side) % side, (u + side) % side));
-      if (off_path < kWedgeHalfAngle) {
-        along += energy;
-      } else if (std::abs(off_path - kPi / 2) < kWedgeHalfAngle) {
-        across += energy;
-      }
+  for (int v = 1; v <= int(highest); ++v) {
+    const float* row = log_magnitude.ptr<float>(v);
+    for (int u = -int(highest); u <= int(highest); ++u) {
+      if (u == 0) continue;
+      const double frequency = std::hypot(u, v);
+      if (frequency < lowest || frequency > highest) continue;
+      // |f| times the sine and the cosine of its angle to the path.
+      const double off = std::abs(u * path_v - v * path_u), on = std::abs(u * path_u + v * path_v);
+      const bool on_path = off < wedge * frequency, across_path = on < wedge * frequency;
+      if (!on_path && !across_path) continue;
+      const double energy = std::exp(2.0 * row[(u + side) % side]);
+      (on_path ? along : across) += energy;
     }
   }
   return std::log((across + 1e-6) / (along + 1e-6));
