@@ -43,18 +43,21 @@ int quarter_turn_of(const Quad& q) {
   return ((quarter % 4) + 4) % 4 * 90;
 }
 
-Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
-                              const RectifyOptions& options) {
-  const double w = options.width_px;
-  const double h = options.height_px;
+// Photo to a `width` x `height` card canvas whose top-left corner is `ordered[0]`, the canvas
+// shifted by `margin` px right and down.
+cv::Mat card_homography(const Quad& ordered, double width, double height, double margin) {
   // Corners are card edges, and pixel centres sit at integers, so the canvas edges are at -0.5.
   const cv::Point2f src[4] = {cv::Point2f(ordered[0]), cv::Point2f(ordered[1]),
                               cv::Point2f(ordered[2]), cv::Point2f(ordered[3])};
-  const cv::Point2f dst[4] = {{-0.5f, -0.5f},
-                              {float(w - 0.5), -0.5f},
-                              {float(w - 0.5), float(h - 0.5)},
-                              {-0.5f, float(h - 0.5)}};
-  const cv::Mat homography = cv::getPerspectiveTransform(src, dst);
+  const float lo = float(margin - 0.5), right = float(width + margin - 0.5),
+              bottom = float(height + margin - 0.5);
+  const cv::Point2f dst[4] = {{lo, lo}, {right, lo}, {right, bottom}, {lo, bottom}};
+  return cv::getPerspectiveTransform(src, dst);
+}
+
+Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
+                              const RectifyOptions& options) {
+  const cv::Mat homography = card_homography(ordered, options.width_px, options.height_px, 0);
   RectifiedCard out;
   out.card.width = options.width_px;
   out.card.height = options.height_px;
@@ -63,22 +66,6 @@ Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
   cv::Mat warped = view_of(out.card);
   cv::warpPerspective(view_of(photo), warped, homography, warped.size(), cv::INTER_LINEAR,
                       cv::BORDER_REPLICATE);
-  // The surround is warped on its own, the card shifted by the margin: taking the card out of
-  // it would move the card's pixels by rounding, and every reading with them.
-  const int m = options.surround_margin_px;
-  cv::Mat around;
-  if (m > 0) {
-    cv::Mat shift = cv::Mat::eye(3, 3, CV_64F);
-    shift.at<double>(0, 2) = m;
-    shift.at<double>(1, 2) = m;
-    out.surround.width = options.width_px + 2 * m;
-    out.surround.height = options.height_px + 2 * m;
-    out.surround.pixels.resize(std::size_t(out.surround.width) * std::size_t(out.surround.height) *
-                               3);
-    around = view_of(out.surround);
-    cv::warpPerspective(view_of(photo), around, shift * homography, around.size(), cv::INTER_LINEAR,
-                        cv::BORDER_REPLICATE);
-  }
   Result<UprightEstimate> upright = estimate_upright(out.card);
   if (!upright.ok()) return upright.status();
   Quad q = ordered;
@@ -87,10 +74,6 @@ Result<RectifiedCard> rectify(const RgbImage& photo, const Quad& ordered,
     cv::Mat turned;
     cv::rotate(warped, turned, cv::ROTATE_180);
     turned.copyTo(warped);
-    if (!around.empty()) {
-      cv::rotate(around, turned, cv::ROTATE_180);
-      turned.copyTo(around);
-    }
     q = shifted(q, 2);
     out.orientation_score = -upright->score;
   }
@@ -112,10 +95,6 @@ Result<RectifiedCard> rectify_card(const RgbImage& photo, const CardQuad& quad,
                     "between 16 and 4096 px",
                     options.width_px, options.height_px));
   }
-  if (options.surround_margin_px < 0 || options.surround_margin_px > options.height_px) {
-    return Status::invalid_input(fmt::format("surround margin {} px is outside [0, {}]",
-                                             options.surround_margin_px, options.height_px));
-  }
   Quad q;
   for (int i = 0; i < 4; ++i) q[i] = {quad.corners[i].x, quad.corners[i].y};
   if (Status s = check_quad(q, photo); !s.ok()) return s;
@@ -128,6 +107,35 @@ Result<RectifiedCard> rectify_card(const RgbImage& photo, const CardQuad& quad,
     return Status::internal(fmt::format("card rectification failed in OpenCV: {}", e.err));
   } catch (const std::bad_alloc&) {
     return Status::internal("out of memory rectifying a card");
+  }
+}
+
+Result<RgbImage> warp_card_surround(const RgbImage& photo, const CardQuad& quad, int width_px,
+                                    int height_px, int margin_px) {
+  if (Status s = check_rgb_image(photo, "photo"); !s.ok()) return s;
+  if (width_px < 16 || height_px < 16 || width_px > 4096 || height_px > 4096 || margin_px < 0 ||
+      margin_px > height_px) {
+    return Status::invalid_input(
+        fmt::format("card surround {}x{} with a {} px margin is outside "
+                    "16-4096 px and [0, height]",
+                    width_px, height_px, margin_px));
+  }
+  Quad q;
+  for (int i = 0; i < 4; ++i) q[i] = {quad.corners[i].x, quad.corners[i].y};
+  if (Status s = check_quad(q, photo); !s.ok()) return s;
+  try {
+    RgbImage out;
+    out.width = width_px + 2 * margin_px;
+    out.height = height_px + 2 * margin_px;
+    out.pixels.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
+    cv::Mat around = view_of(out);
+    cv::warpPerspective(view_of(photo), around, card_homography(q, width_px, height_px, margin_px),
+                        around.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    return out;
+  } catch (const cv::Exception& e) {
+    return Status::internal(fmt::format("card surround warp failed in OpenCV: {}", e.err));
+  } catch (const std::bad_alloc&) {
+    return Status::internal("out of memory warping a card's surround");
   }
 }
 

@@ -15,10 +15,6 @@ struct RectifyOptions {
   // OCR that wants taller glyphs should upscale the small number crop, not the whole card.
   int width_px = 744;
   int height_px = 1039;
-  // How much of the photo around the card RectifiedCard::surround keeps, in the card's pixels;
-  // 0: none, and no second warp. For reading print an outline on a border's inner edge cut off,
-  // a border's width (the OCR path asks for 42 px, 4% of the card's height).
-  int surround_margin_px = 0;
 };
 
 struct RectifiedCard {
@@ -30,9 +26,6 @@ struct RectifiedCard {
   // the choice made, confidence in [0, 1]. Below ~0.5 a caller should confirm by OCR both ways.
   double orientation_score = 0;
   double orientation_confidence = 0;
-  // The same warp with RectifyOptions::surround_margin_px of the photo kept around the card on
-  // every side, turned with it, the card in the middle; empty when no margin was asked for.
-  RgbImage surround;
   CardQuad quad;  // the input quad reordered: corners[0] is the card's top-left, clockwise
 };
 
@@ -45,6 +38,15 @@ struct RectifiedCard {
 
 // `image` turned clockwise by `degrees` (0, 90, 180 or 270). For callers that confirm the
 // orientation themselves, e.g. OCR on both half turns. Errors: invalid_input otherwise.
+// The warp rectify_card() made of the card at `quad` (RectifiedCard::quad: corners[0] its top-left,
+// clockwise) into `width_px` x `height_px`, with `margin_px` of `photo` kept around it on every
+// side, the card in the middle. For print that an outline on a border's inner edge cut off at the
+// card image's edge; it costs as much as the card's own warp, so it is made only where such print
+// was found. Errors: invalid_input for a bad photo or quad, or a margin outside [0, height_px];
+// internal when OpenCV fails.
+[[nodiscard]] Result<RgbImage> warp_card_surround(const RgbImage& photo, const CardQuad& quad,
+                                                  int width_px, int height_px, int margin_px);
+
 [[nodiscard]] Result<RgbImage> rotate_image(const RgbImage& image, int degrees);
 
 }  // namespace cardmint::image

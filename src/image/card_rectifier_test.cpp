@@ -105,21 +105,23 @@ TEST(CardRectifierTest, TurnsEveryQuarterTurnUpright) {
 }
 
 // The surround is the same warp with the photo kept around the card: the card inside it, the
-// desk past its edges, turned with the card when the card came out upside down.
+// desk past its edges, turned as the card came out when it came out upside down.
 TEST(CardRectifierTest, SurroundHoldsTheCardAndTheDeskAroundIt) {
   const cv::Mat card_face = face(13);
+  constexpr int m = 42;
   for (const double angle : {4.0, 183.0}) {
     PhotoOptions o = pose(Desk::kDark, angle, 60);
     o.card_height_frac = 0.5;
     const Photo p = test::render_photo(card_face, o);
-    RectifyOptions with_surround;
-    with_surround.surround_margin_px = 42;
-    Result<RectifiedCard> card = rectify_card(test::to_rgb_image(p.rgb), quad_of(p), with_surround);
+    const RgbImage photo = test::to_rgb_image(p.rgb);
+    Result<RectifiedCard> card = rectify_card(photo, quad_of(p));
     ASSERT_TRUE(card.ok()) << card.status().message();
-    const int m = with_surround.surround_margin_px;
-    ASSERT_EQ(card->surround.width, card->card.width + 2 * m);
-    ASSERT_EQ(card->surround.height, card->card.height + 2 * m);
-    const cv::Mat around = view_of(card->surround);
+    Result<RgbImage> surround =
+        warp_card_surround(photo, card->quad, card->card.width, card->card.height, m);
+    ASSERT_TRUE(surround.ok()) << surround.status().message();
+    ASSERT_EQ(surround->width, card->card.width + 2 * m);
+    ASSERT_EQ(surround->height, card->card.height + 2 * m);
+    const cv::Mat around = view_of(*surround);
     const cv::Mat inside = around(cv::Rect(m, m, card->card.width, card->card.height));
     cv::Mat difference;
     cv::absdiff(inside, view_of(card->card), difference);
@@ -133,14 +135,13 @@ TEST(CardRectifierTest, SurroundHoldsTheCardAndTheDeskAroundIt) {
     cv::meanStdDev(foot, foot_mean, foot_sd);
     EXPECT_GT(cv::norm(desk_mean - foot_mean), 20) << angle;
   }
-  // None unless asked for: the cache's hash path warps the card alone.
   const Photo p = test::render_photo(card_face, pose(Desk::kDark, 4, 60));
-  Result<RectifiedCard> bare = rectify_card(test::to_rgb_image(p.rgb), quad_of(p));
-  ASSERT_TRUE(bare.ok()) << bare.status().message();
-  EXPECT_TRUE(bare->surround.empty());
-  RectifyOptions bad;
-  bad.surround_margin_px = -1;
-  EXPECT_EQ(rectify_card(test::to_rgb_image(p.rgb), quad_of(p), bad).status().code(),
+  const RgbImage photo = test::to_rgb_image(p.rgb);
+  Result<RectifiedCard> card = rectify_card(photo, quad_of(p));
+  ASSERT_TRUE(card.ok()) << card.status().message();
+  EXPECT_EQ(warp_card_surround(photo, card->quad, 744, 1039, -1).status().code(),
+            StatusCode::kInvalidInput);
+  EXPECT_EQ(warp_card_surround(RgbImage{}, card->quad, 744, 1039, m).status().code(),
             StatusCode::kInvalidInput);
 }
 

@@ -156,11 +156,18 @@ std::vector<image::TextLine> widened(const std::vector<image::TextLine>& lines, 
   return out;
 }
 
-// The card as OCR reads it: the rectified card and, where the rectifier kept it, the photo
-// around it (a number line cut by the card image's foot is read on into it).
+// How much of the photo around the card a number line cut by the card image's foot is read on
+// into: a border's width, 4% of the card's 1039 px height.
+constexpr int kSurroundMarginPx = 42;
+
+// The card as OCR reads it: the rectified card and, where the caller has it, the photo it came
+// from (a number line cut by the card image's foot is read on into it).
 struct CardPicture {
   const image::RgbImage& card;
-  const image::RgbImage* surround = nullptr;  // RectifiedCard::surround, when there is one
+  const image::RgbImage* photo = nullptr;
+  image::CardQuad quad;  // where `card` lies in `photo`, corners[0] its top-left, clockwise
+  // The photo around the card (image::warp_card_surround), once a pass has needed it.
+  std::optional<image::RgbImage> surround;
 };
 
 // True when one of `lines` reaches the foot of a band `height` tall: print cut by its edge.
@@ -171,8 +178,7 @@ bool touches_foot(const std::vector<image::TextLine>& lines, int height) {
 }
 
 // The card's text lines read in `pass`'s styles, added to `text`.
-Status read_card_text(ocr::OcrReader& reader, const CardPicture& picture, Pass pass,
-                      CardText& text) {
+Status read_card_text(ocr::OcrReader& reader, CardPicture& picture, Pass pass, CardText& text) {
   Result<image::TextBands> bands = image::crop_text_bands(picture.card);
   if (!bands.ok()) return bands.status();
   Result<std::vector<image::TextLine>> titles =
@@ -196,13 +202,19 @@ Status read_card_text(ocr::OcrReader& reader, const CardPicture& picture, Pass p
   }
   // The tallest small-print lines first: the number outranks the copyright line.
   std::vector<image::TextLine> number_lines = tallest(std::move(numbers).value(), kMaxNumberLines);
-  if (!picture.surround || !touches_foot(number_lines, bands->number_strip.height)) {
+  if (!picture.photo || !touches_foot(number_lines, bands->number_strip.height)) {
     return read_lines(reader, bands->number_strip, number_lines, number_styles(pass),
                       ocr::LineKind::kNumber, text.numbers);
   }
   // A line cut by the card image's foot: the strip is read on into the photo past it instead.
-  Result<image::RgbImage> past = image::crop_number_strip_past_edge(
-      *picture.surround, (picture.surround->height - picture.card.height) / 2);
+  if (!picture.surround) {
+    Result<image::RgbImage> surround = image::warp_card_surround(
+        *picture.photo, picture.quad, picture.card.width, picture.card.height, kSurroundMarginPx);
+    if (!surround.ok()) return surround.status();
+    picture.surround = std::move(surround).value();
+  }
+  Result<image::RgbImage> past =
+      image::crop_number_strip_past_edge(*picture.surround, kSurroundMarginPx);
   if (!past.ok()) return past.status();
   Result<std::vector<image::TextLine>> past_lines =
       image::find_text_lines(*past, image::kNumberStripLines);
@@ -588,7 +600,7 @@ bool settled(const Result<Reading>& reading, double reread_below) {
 // blur, the card with the blur taken out, its lines added to what was read so far (a name read
 // before and a number read only now pair up).
 Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& reader,
-                               const CardPicture& picture, const catalog::MatchHints& hints,
+                               CardPicture& picture, const catalog::MatchHints& hints,
                                double reread_below) {
   CardText text;
   if (Status s = read_card_text(reader, picture, Pass::kFirst, text); !s.ok()) return s;
@@ -608,7 +620,7 @@ Result<Reading> read_and_match(const catalog::Catalog& catalog, ocr::OcrReader& 
   Result<image::RgbImage> sharpened =
       image::remove_motion_blur(picture.card, *blur, kDeblurNoiseToSignal);
   if (!sharpened.ok()) return sharpened.status();
-  const CardPicture sharp{*sharpened};
+  CardPicture sharp{*sharpened, nullptr, {}, std::nullopt};
   if (Status s = read_card_text(reader, sharp, Pass::kSecond, text); !s.ok()) return s;
   Result<Reading> deblurred = match_text(catalog, text, hints);
   if (deblurred.ok() && !settled(deblurred, reread_below) && deblurred->name_clear) {
@@ -639,15 +651,14 @@ OcrRecognizer::OcrRecognizer(const catalog::Catalog& catalog, const OcrRecognize
     : catalog_(catalog), options_(options) {}
 
 Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
-                                             const catalog::MatchHints& hints) const {
+                                             const catalog::MatchHints& hints,
+                                             const image::RgbImage* photo) const {
   Recognition out;
   out.source = "ocr";
   Result<ocr::OcrReader*> reader = thread_reader();
   if (!reader.ok()) return reader.status();
   const auto start = Clock::now();
-  // A card rectified without a surround (tests, tools) is read alone.
-  const bool has_surround = !card.surround.empty();
-  const CardPicture upright{card.card, has_surround ? &card.surround : nullptr};
+  CardPicture upright{card.card, photo, card.quad, std::nullopt};
   Result<Reading> reading =
       read_and_match(catalog_, **reader, upright, hints, options_.reread_below);
   if (!reading.ok()) return reading.status();
@@ -661,10 +672,10 @@ Result<Recognition> OcrRecognizer::recognize(const image::RectifiedCard& card,
   if (!sure_way_up || junk) {
     Result<image::RgbImage> turned = image::rotate_image(card.card, 180);
     if (!turned.ok()) return turned.status();
-    Result<image::RgbImage> turned_surround =
-        has_surround ? image::rotate_image(card.surround, 180) : image::RgbImage{};
-    if (!turned_surround.ok()) return turned_surround.status();
-    const CardPicture other_way{*turned, has_surround ? &*turned_surround : nullptr};
+    // The same card with its top-left corner where its bottom-right was.
+    image::CardQuad turned_quad = card.quad;
+    for (int i = 0; i < 4; ++i) turned_quad.corners[i] = card.quad.corners[(i + 2) % 4];
+    CardPicture other_way{*turned, photo, turned_quad, std::nullopt};
     Result<Reading> other =
         read_and_match(catalog_, **reader, other_way, hints, options_.reread_below);
     if (!other.ok()) return other.status();

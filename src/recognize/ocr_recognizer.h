@@ -29,9 +29,12 @@ class OcrRecognizer {
   OcrRecognizer(const catalog::Catalog& catalog, const OcrRecognizerOptions& options);
 
   // An unreadable card is not an error: it is a Recognition with no card and the reason.
+  // `photo`, the picture `card` was rectified from, when the caller has it: a number line cut by
+  // the card image's foot (an outline on a border's inner edge) is then read on into it.
   // Errors: unavailable when Tesseract cannot start; internal for library failures.
   [[nodiscard]] Result<Recognition> recognize(const image::RectifiedCard& card,
-                                              const catalog::MatchHints& hints) const;
+                                              const catalog::MatchHints& hints,
+                                              const image::RgbImage* photo = nullptr) const;
 
  private:
   const catalog::Catalog& catalog_;

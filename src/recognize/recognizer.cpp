@@ -42,10 +42,6 @@ constexpr const char* kFinishHintNames[] = {"normal", "holo", "reverse holo", "f
 // event never shows a name that no card has.
 constexpr double kQuickNameMinScore = 0.8;
 
-// The OCR path's warp keeps a border's width of the photo around the card (4% of its 1039 px
-// height): an outline on a silver border's inner edge cuts the number line off at the foot.
-constexpr image::RectifyOptions kOcrRectify{.surround_margin_px = 42};
-
 SourceAnswer as_source_answer(const Recognition& r) {
   return {r.source, r.card ? r.card->id : std::string(), r.card ? r.confidence : 0.0};
 }
@@ -210,7 +206,7 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
   Result<OutlineReading> read_outline(const image::RgbImage& photo, const image::CardQuad& quad,
                                       bool announce) {
     const auto start = Clock::now();
-    Result<image::RectifiedCard> rectified = image::rectify_card(photo, quad, kOcrRectify);
+    Result<image::RectifiedCard> rectified = image::rectify_card(photo, quad);
     if (!rectified.ok()) return rectified.status();
     OutlineReading r;
     r.hints = hints;
@@ -243,7 +239,7 @@ struct Recognizer::Run : std::enable_shared_from_this<Recognizer::Run> {
       emit(std::move(detected));
     }
     const double preprocess_ms = ms_between(start, Clock::now());
-    Result<Recognition> read = m.ocr->recognize(*rectified, r.hints);
+    Result<Recognition> read = m.ocr->recognize(*rectified, r.hints, &photo);
     if (!read.ok()) return read.status();
     r.recognition = std::move(read).value();
     r.recognition.finish_hint = finish_hint;
