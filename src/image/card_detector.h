@@ -49,8 +49,8 @@ struct CardDetectorOptions {
 // Last come the cards `card` would lie in were it a part of the layout: the art box, alone or
 // with the name band, or the card below the art box (where the layouts print them, each way up,
 // those inside the photo): on a white card on pale cloth only the art frame's edge may be strong
-// enough to outline. They are not counted in
-// max_alternatives and carry `card`'s score. Errors as find_card().
+// enough to outline. They are not counted in max_alternatives and carry `card`'s score.
+// Errors as find_card().
 struct CardOutlines {
   CardQuad card;
   std::vector<CardQuad> alternatives;
